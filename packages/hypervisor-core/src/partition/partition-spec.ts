@@ -1,0 +1,31 @@
+import type { VpResourceLimits } from '../vp/virtual-processor.js';
+
+/** What a partition is made of. Plain data: it can cross a process boundary. */
+export interface PartitionSpec {
+  /** A name for people and logs (1 to 64 printable characters). */
+  readonly name: string;
+  /** Guest memory in bytes: a multiple of 4 KiB, at most the hypervisor's maximum. */
+  readonly memoryBytes: number;
+  /** Virtual processors (default 1). */
+  readonly vpCount?: number;
+  /** The guest entry module each VP runs: a path or file URL of an ES module whose default export is `async (env) => …`. */
+  readonly guest: { readonly entry: string };
+  /** V8 heap limits per VP (defaults: 64 MiB heap, 16 MiB young generation, 4 MiB stack). */
+  readonly resourceLimits?: Partial<VpResourceLimits>;
+}
+
+/** A partition spec was refused; `field` names what was wrong. */
+export class PartitionSpecError extends Error {
+  override readonly name = 'PartitionSpecError';
+
+  constructor(
+    /** Path of the offending field, e.g. `memoryBytes` or `resourceLimits.maxHeapMb`. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** Default V8 limits of a VP thread. */
+export const DEFAULT_VP_LIMITS: VpResourceLimits = { maxHeapMb: 64, maxYoungGenerationMb: 16, stackMb: 4 };

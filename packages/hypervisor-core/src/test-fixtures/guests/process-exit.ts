@@ -1,0 +1,8 @@
+import type { VpEnvironment } from '../../index.js';
+
+declare const process: { exit(code: number): never };
+
+/** Test guest: tries to end the host process. */
+export default async function main(_vp: VpEnvironment): Promise<number> {
+  process.exit(3);
+}

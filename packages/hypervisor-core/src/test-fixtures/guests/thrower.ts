@@ -1,0 +1,6 @@
+import type { VpEnvironment } from '../../index.js';
+
+/** Test guest: fails at once. */
+export default async function main(_vp: VpEnvironment): Promise<number> {
+  throw new Error('guest gave up on purpose');
+}

@@ -1,0 +1,28 @@
+import type { GuestImage } from '../guest-image/guest-image.js';
+
+/** Numbers a VP's guest realm is told about its partition (see `VpEnvironment`). */
+export interface VpLayout {
+  readonly vpIndex: number;
+  readonly vpCount: number;
+  readonly memorySize: number;
+  readonly reservedFirstGpa: number;
+  readonly simpGpa: number;
+  readonly siefpGpa: number;
+  readonly vpAssistGpa: number;
+  readonly hypercallInputGpa: number;
+}
+
+/** What the host hands a VP thread when it starts it. */
+export interface VpWorkerData {
+  readonly partitionName: string;
+  readonly guestMemory: SharedArrayBuffer;
+  readonly controlBlock: SharedArrayBuffer;
+  readonly layout: VpLayout;
+  readonly image: GuestImage;
+}
+
+/** What a VP thread reports to the host over its control port. */
+export type VpReport =
+  | { readonly kind: 'booted' }
+  | { readonly kind: 'halted'; readonly code: number }
+  | { readonly kind: 'fault'; readonly reason: string };
