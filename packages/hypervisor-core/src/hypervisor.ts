@@ -2,6 +2,7 @@ import { inject, injectable, optional, type ServiceIdentifier } from 'inversify'
 import { BehaviorSubject, filter, firstValueFrom, type Observable } from 'rxjs';
 import { BundlingGuestImageLoader } from './guest-image/bundling-guest-image-loader.js';
 import { GuestImageLoader } from './guest-image/guest-image.js';
+import { InvalidStateError } from './partition/invalid-state-error.js';
 import { Partition } from './partition/partition.js';
 import { DEFAULT_VP_LIMITS, PartitionSpecError, type PartitionSpec } from './partition/partition-spec.js';
 import { PAGE_SIZE, SYNIC_PAGES_PER_VP } from './synic/synic-layout.js';
@@ -80,6 +81,7 @@ export class Hypervisor {
    * (`created`, `off` and `faulted` partitions can be destroyed).
    */
   async destroyPartition(partition: Partition): Promise<void> {
+    if (partition.state === 'destroyed') throw new InvalidStateError(partition.state, 'destroy', partition.name);
     if (this.byId.get(partition.id) !== partition) throw new RangeError(`partition ${partition.id} does not belong to this hypervisor`);
     if (partition.state === 'faulted') await partition.stop();
     partition.destroy();

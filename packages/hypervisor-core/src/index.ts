@@ -12,27 +12,11 @@ export {
 export { vpUtilization, type PartitionCounters, type VpCounters } from './partition/partition-counters.js';
 export { GuestMemory } from './memory/guest-memory.js';
 export { GuestMemoryAccessError } from './memory/guest-memory-access-error.js';
-export { HvStatus } from './synic/hv-status.js';
 export { SynicController, MAX_PENDING_MESSAGES } from './synic/synic-controller.js';
 export type { HostPort, MessageHandler, EventHandler } from './synic/host-port.js';
 export type { PortHandlerError } from './synic/hypercall-dispatcher.js';
 export { MAX_PORTS, QUEUE_SLOTS } from './synic/partition-control-block.js';
-export {
-  PAGE_SIZE,
-  PAGE_SHIFT,
-  SINT_COUNT,
-  SYNIC_MESSAGE_SIZE,
-  SYNIC_MESSAGE_HEADER_SIZE,
-  SYNIC_MAX_PAYLOAD,
-  SYNIC_EVENT_FLAGS_PER_SINT,
-  SYNIC_MESSAGE_FLAG_PENDING,
-  SYNIC_PAGES_PER_VP,
-  SynicMessageHeader,
-  PostMessageInput,
-  VpAssistPage,
-  type VpSynicPages,
-} from './synic/synic-layout.js';
 export { GuestImageLoader, GuestImageError, type GuestImage } from './guest-image/guest-image.js';
 export { BundlingGuestImageLoader } from './guest-image/bundling-guest-image-loader.js';
 export type { VpResourceLimits } from './vp/virtual-processor.js';
-export type { VpEnvironment, GuestEntry } from './guest-environment.js';
+export * from './guest.js';

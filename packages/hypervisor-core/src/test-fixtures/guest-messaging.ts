@@ -1,4 +1,4 @@
-import type { VpEnvironment } from '../index.js';
+import type { VpEnvironment } from '../guest.js';
 import { PostMessageInput, SYNIC_MESSAGE_FLAG_PENDING, SYNIC_MESSAGE_HEADER_SIZE, SYNIC_MESSAGE_SIZE, SynicMessageHeader } from '../synic/synic-layout.js';
 
 /** Test guests' side of the SynIC: text over PostMessage (UTF-16 code units, one byte each here). */

@@ -1,4 +1,4 @@
-import type { VpEnvironment } from '../../index.js';
+import type { VpEnvironment } from '../../guest.js';
 import { postText, receiveMessage } from '../guest-messaging.js';
 
 /**

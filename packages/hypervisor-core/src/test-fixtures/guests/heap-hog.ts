@@ -1,4 +1,4 @@
-import type { VpEnvironment } from '../../index.js';
+import type { VpEnvironment } from '../../guest.js';
 
 /** Test guest: allocates without bound. */
 export default async function main(_vp: VpEnvironment): Promise<number> {

@@ -1,4 +1,4 @@
-import type { VpEnvironment } from '../../index.js';
+import type { VpEnvironment } from '../../guest.js';
 
 /** Test guest: imports a Node built-in at run time, from a name the bundler cannot see. */
 export default async function main(_vp: VpEnvironment): Promise<number> {

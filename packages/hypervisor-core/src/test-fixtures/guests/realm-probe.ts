@@ -1,7 +1,6 @@
-import type { VpEnvironment } from '../../index.js';
+import type { VpEnvironment } from '../../guest.js';
 import { postText } from '../guest-messaging.js';
 
-declare const Error: ErrorConstructor & { prepareStackTrace?: (error: Error, frames: CallSite[]) => unknown };
 interface CallSite {
   getFunction(): unknown;
   getThis(): unknown;
@@ -71,9 +70,10 @@ export default async function main(vp: VpEnvironment): Promise<number> {
     if (!(error instanceof RangeError)) findings.push('a hostile argument surfaced an error of another realm');
   }
   // Stack frames below guest code must not hand out host functions or receivers.
-  Error.prepareStackTrace = (_error, frames) => frames;
+  const errorConstructor = Error as unknown as { prepareStackTrace?: (error: Error, frames: CallSite[]) => unknown };
+  errorConstructor.prepareStackTrace = (_error, frames) => frames;
   const frames = new Error('probe').stack as unknown as CallSite[];
-  Error.prepareStackTrace = undefined;
+  delete errorConstructor.prepareStackTrace;
   for (const frame of frames) {
     for (const leaked of [frame.getFunction(), frame.getThis()]) {
       if (leaked !== undefined && leaked !== globalThis && !(leaked instanceof Object)) findings.push('a stack frame leaked an object of another realm');

@@ -1,4 +1,4 @@
-import type { VpEnvironment } from '../../index.js';
+import type { VpEnvironment } from '../../guest.js';
 import { postText } from '../guest-messaging.js';
 
 /** Test guest: posts a tick on connection 1 every millisecond or so, forever. */
