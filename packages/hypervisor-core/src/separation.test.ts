@@ -93,6 +93,8 @@ describe('separation between partitions and the host', () => {
     expect(done).toBe('done 0');
     await reach(probe, 'off');
     expect(probe.reason).toBe('guest halted (exit code 0)');
+    // The probe's five malformed hypercalls were refused and counted, not thrown.
+    expect(probe.counters().vps[0]!.badHypercalls).toBe(5);
   });
 
   it.each([
