@@ -6,3 +6,6 @@
 export * from './protocol/packet-descriptor.js';
 export * from './protocol/ring-control.js';
 export * from './protocol/channel-messages.js';
+export { RingMemory } from './ring/ring-memory.js';
+export { RingWriter } from './ring/ring-writer.js';
+export { RingReader, type RingPacket } from './ring/ring-reader.js';

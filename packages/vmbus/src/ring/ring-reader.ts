@@ -1,0 +1,124 @@
+import { ProtocolError } from '@tsvisor/wire';
+import { PACKET_FLAG_COMPLETION_REQUESTED, PacketType } from '../protocol/packet-descriptor.js';
+import { RING_FEATURE_PENDING_SEND_SIZE, RingControlOffset } from '../protocol/ring-control.js';
+import type { RingMemory } from './ring-memory.js';
+
+const DESCRIPTOR_SIZE = 16;
+const FOOTER_SIZE = 8;
+const KNOWN_TYPES = new Set<number>(Object.values(PacketType));
+
+/** The packet {@link RingReader.next} just read; reused from call to call (no allocation). */
+export interface RingPacket {
+  type: number;
+  flags: number;
+  transactionId: bigint;
+  /** Offset of the payload (after descriptor and extended header) in the packet buffer. */
+  dataOffset: number;
+  /** Length of descriptor + extended header + payload (padding included), without the footer. */
+  length: number;
+}
+
+/**
+ * The reading end of a ring (PROTOCOLS.md §1). Validates every packet the (possibly hostile)
+ * writer left: indices in range and aligned, length8 within the bytes available, offset8
+ * within the packet, flags, packet type. A violation is a {@link ProtocolError}; the ring's
+ * read position does not move past it. The read index is kept privately.
+ */
+export class RingReader {
+  private readIndex: number;
+  private published: number;
+  private readonly header = new Uint8Array(DESCRIPTOR_SIZE);
+  private readonly headerView = new DataView(this.header.buffer);
+  /** Signals sent to the writer (flow control). */
+  signals = 0;
+
+  constructor(
+    private readonly ring: RingMemory,
+    private readonly signalWriter: () => void,
+  ) {
+    this.readIndex = ring.loadIndex(RingControlOffset.READ_INDEX, 'readIndex');
+    this.published = this.readIndex;
+  }
+
+  /** Bytes written and not yet read. */
+  available(): number {
+    return this.ring.distance(this.readIndex, this.ring.loadIndex(RingControlOffset.WRITE_INDEX, 'writeIndex'));
+  }
+
+  /**
+   * Copies the next packet (descriptor, extended header, payload; no footer) into `target`
+   * and describes it in `packet`. Returns false when the ring is empty. `target` must hold the
+   * largest packet the ring can carry (its data size). The space is released by
+   * {@link RingReader.commit}.
+   */
+  next(packet: RingPacket, target: Uint8Array): boolean {
+    const ring = this.ring;
+    const available = this.available();
+    if (available === 0) return false;
+    if (available < DESCRIPTOR_SIZE + FOOTER_SIZE) throw this.fault(`only ${available} bytes available, less than a packet`);
+    ring.copyOut(this.readIndex, this.header, 0, DESCRIPTOR_SIZE);
+    const h = this.headerView;
+    const type = h.getUint16(0, true);
+    const offset = h.getUint16(2, true) * 8;
+    const length = h.getUint16(4, true) * 8;
+    const flags = h.getUint16(6, true);
+    if (!KNOWN_TYPES.has(type)) throw this.fault(`unknown packet type ${type}`, 'type');
+    if ((flags & ~PACKET_FLAG_COMPLETION_REQUESTED) !== 0) throw this.fault(`invalid flags 0x${flags.toString(16)}`, 'flags');
+    if (length < DESCRIPTOR_SIZE || length + FOOTER_SIZE > available) {
+      throw this.fault(`length8 ${length / 8} does not fit the ${available} bytes available`, 'length8');
+    }
+    if (offset < DESCRIPTOR_SIZE || offset > length) throw this.fault(`offset8 ${offset / 8} is outside the packet`, 'dataOffset8');
+    if (length > target.length) throw this.fault(`packet of ${length} bytes exceeds the ${target.length}-byte buffer`, 'length8');
+    ring.copyOut(this.readIndex, target, 0, length);
+    packet.type = type;
+    packet.flags = flags;
+    packet.transactionId = h.getBigUint64(8, true);
+    packet.dataOffset = offset;
+    packet.length = length;
+    this.readIndex = ring.advance(this.readIndex, length + FOOTER_SIZE);
+    return true;
+  }
+
+  /**
+   * Publishes the read index (a batch of reads commits once) and signals the writer if free
+   * space just crossed the pending_send_size it asked for. Returns whether it signalled.
+   */
+  commit(): boolean {
+    if (this.readIndex === this.published) return false;
+    const ring = this.ring;
+    const write = ring.loadIndex(RingControlOffset.WRITE_INDEX, 'writeIndex');
+    const freeBefore = ring.size - ring.distance(this.published, write) - 8;
+    ring.store(RingControlOffset.READ_INDEX, this.readIndex);
+    this.published = this.readIndex;
+    if ((ring.load(RingControlOffset.FEATURE_BITS) & RING_FEATURE_PENDING_SEND_SIZE) === 0) return false;
+    const pendingSendSize = ring.load(RingControlOffset.PENDING_SEND_SIZE) & ~7;
+    if (pendingSendSize === 0) return false;
+    const freeAfter = ring.size - ring.distance(this.readIndex, write) - 8;
+    if (freeBefore > pendingSendSize || freeAfter <= pendingSendSize) return false;
+    this.signals++;
+    this.signalWriter();
+    return true;
+  }
+
+  /** Masks the writer's signals while draining. */
+  beginDrain(): void {
+    this.ring.store(RingControlOffset.INTERRUPT_MASK, 1);
+  }
+
+  /**
+   * Unmasks, then re-checks: returns true if data arrived meanwhile (a writer that saw the
+   * mask skipped its signal), in which case keep draining.
+   */
+  endDrain(): boolean {
+    this.ring.store(RingControlOffset.INTERRUPT_MASK, 0);
+    return this.available() !== 0;
+  }
+
+  private fault(message: string, field?: string): ProtocolError {
+    return new ProtocolError(message, {
+      layout: 'PacketDescriptor',
+      path: field ? `PacketDescriptor.${field}` : 'PacketDescriptor',
+      offset: this.readIndex,
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import { RING_FEATURE_PENDING_SEND_SIZE, RingControlOffset } from '../protocol/ring-control.js';
+import type { RingMemory } from './ring-memory.js';
+
+const DESCRIPTOR_SIZE = 16;
+const FOOTER_SIZE = 8;
+
+/**
+ * The writing end of a ring (PROTOCOLS.md §1). Packets are appended to a batch and published
+ * by {@link RingWriter.commit}, which signals the reader only when the ring went from empty
+ * to non-empty and the reader has not masked interrupts. The write index is kept privately:
+ * the shared copy is written, never trusted back.
+ */
+export class RingWriter {
+  private committed: number;
+  private pending: number;
+  private readonly descriptor = new Uint8Array(DESCRIPTOR_SIZE);
+  private readonly descriptorView = new DataView(this.descriptor.buffer);
+  private readonly footer = new Uint8Array(FOOTER_SIZE);
+  private readonly footerView = new DataView(this.footer.buffer);
+  private readonly padding = new Uint8Array(8);
+  /** Signals sent to the reader. */
+  signals = 0;
+
+  constructor(
+    private readonly ring: RingMemory,
+    private readonly signalReader: () => void,
+  ) {
+    this.committed = ring.loadIndex(RingControlOffset.WRITE_INDEX, 'writeIndex');
+    this.pending = this.committed;
+    ring.store(RingControlOffset.FEATURE_BITS, ring.load(RingControlOffset.FEATURE_BITS) | RING_FEATURE_PENDING_SEND_SIZE);
+  }
+
+  /** Bytes a packet with this header and payload takes in the ring, footer included. */
+  static packetSize(headerLength: number, payloadLength: number): number {
+    return DESCRIPTOR_SIZE + ((headerLength + payloadLength + 7) & ~7) + FOOTER_SIZE;
+  }
+
+  /** Bytes that can be appended now (a ring is never filled completely: full ≠ empty). */
+  freeBytes(): number {
+    const read = this.ring.loadIndex(RingControlOffset.READ_INDEX, 'readIndex');
+    return this.ring.size - this.ring.distance(read, this.pending) - 8;
+  }
+
+  /**
+   * Appends one packet to the batch: descriptor, `header` (extended header, 8-byte multiple),
+   * the payload, padding to 8, footer. Returns false when there is no room, after asking the
+   * reader (pending_send_size) to signal once max(needed, ring size / 4) bytes are free.
+   */
+  tryAppend(
+    type: number,
+    flags: number,
+    transactionId: bigint,
+    header: Uint8Array | undefined,
+    payload: Uint8Array,
+    payloadOffset = 0,
+    payloadLength = payload.length - payloadOffset,
+  ): boolean {
+    const headerLength = header ? header.length : 0;
+    const needed = RingWriter.packetSize(headerLength, payloadLength);
+    const ring = this.ring;
+    if (needed > this.freeBytes()) {
+      ring.store(RingControlOffset.PENDING_SEND_SIZE, Math.max(needed, ring.size >>> 2) & ~7);
+      return false;
+    }
+    if (ring.load(RingControlOffset.PENDING_SEND_SIZE) !== 0) ring.store(RingControlOffset.PENDING_SEND_SIZE, 0);
+    const start = this.pending;
+    const d = this.descriptorView;
+    d.setUint16(0, type, true);
+    d.setUint16(2, (DESCRIPTOR_SIZE + headerLength) >>> 3, true);
+    d.setUint16(4, (needed - FOOTER_SIZE) >>> 3, true);
+    d.setUint16(6, flags, true);
+    d.setBigUint64(8, transactionId, true);
+    let at = start;
+    ring.copyIn(at, this.descriptor, 0, DESCRIPTOR_SIZE);
+    at = ring.advance(at, DESCRIPTOR_SIZE);
+    if (header) {
+      ring.copyIn(at, header, 0, headerLength);
+      at = ring.advance(at, headerLength);
+    }
+    ring.copyIn(at, payload, payloadOffset, payloadLength);
+    at = ring.advance(at, payloadLength);
+    const pad = (8 - ((headerLength + payloadLength) & 7)) & 7;
+    if (pad) {
+      ring.copyIn(at, this.padding, 0, pad);
+      at = ring.advance(at, pad);
+    }
+    this.footerView.setUint32(4, start, true);
+    ring.copyIn(at, this.footer, 0, FOOTER_SIZE);
+    this.pending = ring.advance(at, FOOTER_SIZE);
+    return true;
+  }
+
+  /** Publishes the batch; signals the reader if it needs it. Returns whether it signalled. */
+  commit(): boolean {
+    if (this.pending === this.committed) return false;
+    const old = this.committed;
+    const ring = this.ring;
+    ring.store(RingControlOffset.WRITE_INDEX, this.pending);
+    this.committed = this.pending;
+    if (ring.load(RingControlOffset.INTERRUPT_MASK) !== 0) return false;
+    if (old !== ring.load(RingControlOffset.READ_INDEX)) return false;
+    this.signals++;
+    this.signalReader();
+    return true;
+  }
+}
