@@ -2,8 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatTable, type Suite, type SuiteResult } from './figure.js';
 import { hypercallSuite } from './suites/hypercall.js';
+import { vmbusSuite } from './suites/vmbus.js';
 
-const suites: readonly Suite[] = [hypercallSuite];
+const suites: readonly Suite[] = [hypercallSuite, vmbusSuite];
 
 async function main(argv: readonly string[]): Promise<number> {
   const name = argv[0];

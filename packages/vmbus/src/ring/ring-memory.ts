@@ -14,6 +14,8 @@ export class RingMemory {
   readonly size: number;
   /** The control page as 32-bit words (for Atomics). */
   readonly control: Int32Array;
+  /** The data area as a DataView, for descriptor and footer fields that do not wrap. */
+  readonly view: DataView;
 
   constructor(buffer: SharedArrayBuffer, byteOffset: number, byteLength: number) {
     if (byteOffset % PAGE_SIZE !== 0 || byteLength % PAGE_SIZE !== 0 || byteLength < RING_CONTROL_PAGE_SIZE + PAGE_SIZE) {
@@ -23,6 +25,7 @@ export class RingMemory {
     this.control = new Int32Array(buffer, byteOffset, RING_CONTROL_PAGE_SIZE / 4);
     this.data = new Uint8Array(buffer, byteOffset + RING_CONTROL_PAGE_SIZE, byteLength - RING_CONTROL_PAGE_SIZE);
     this.size = this.data.length;
+    this.view = new DataView(buffer, byteOffset + RING_CONTROL_PAGE_SIZE, this.size);
   }
 
   /** Reads a control-page u32 (acquire). */
@@ -53,6 +56,7 @@ export class RingMemory {
 
   /** Copies `length` bytes of `source` from `sourceOffset` into the data area at `position`, wrapping. */
   copyIn(position: number, source: Uint8Array, sourceOffset: number, length: number): void {
+    if (length === 0) return;
     const first = Math.min(length, this.size - position);
     this.data.set(source.subarray(sourceOffset, sourceOffset + first), position);
     if (first < length) this.data.set(source.subarray(sourceOffset + first, sourceOffset + length), 0);

@@ -56,12 +56,18 @@ export class RingReader {
     const available = this.available();
     if (available === 0) return false;
     if (available < DESCRIPTOR_SIZE + FOOTER_SIZE) throw this.fault(`only ${available} bytes available, less than a packet`);
-    ring.copyOut(this.readIndex, this.header, 0, DESCRIPTOR_SIZE);
-    const h = this.headerView;
-    const type = h.getUint16(0, true);
-    const offset = h.getUint16(2, true) * 8;
-    const length = h.getUint16(4, true) * 8;
-    const flags = h.getUint16(6, true);
+    let h = ring.view;
+    let at = this.readIndex;
+    if (at + DESCRIPTOR_SIZE > ring.size) {
+      // The descriptor straddles the end of the data area.
+      ring.copyOut(at, this.header, 0, DESCRIPTOR_SIZE);
+      h = this.headerView;
+      at = 0;
+    }
+    const type = h.getUint16(at, true);
+    const offset = h.getUint16(at + 2, true) * 8;
+    const length = h.getUint16(at + 4, true) * 8;
+    const flags = h.getUint16(at + 6, true);
     if (!KNOWN_TYPES.has(type)) throw this.fault(`unknown packet type ${type}`, 'type');
     if ((flags & ~PACKET_FLAG_COMPLETION_REQUESTED) !== 0) throw this.fault(`invalid flags 0x${flags.toString(16)}`, 'flags');
     if (length < DESCRIPTOR_SIZE || length + FOOTER_SIZE > available) {
@@ -69,12 +75,12 @@ export class RingReader {
     }
     if (offset < DESCRIPTOR_SIZE || offset > length) throw this.fault(`offset8 ${offset / 8} is outside the packet`, 'dataOffset8');
     if (length > target.length) throw this.fault(`packet of ${length} bytes exceeds the ${target.length}-byte buffer`, 'length8');
-    ring.copyOut(this.readIndex, target, 0, length);
     packet.type = type;
     packet.flags = flags;
-    packet.transactionId = h.getBigUint64(8, true);
+    packet.transactionId = h.getBigUint64(at + 8, true);
     packet.dataOffset = offset;
     packet.length = length;
+    ring.copyOut(this.readIndex, target, 0, length);
     this.readIndex = ring.advance(this.readIndex, length + FOOTER_SIZE);
     return true;
   }

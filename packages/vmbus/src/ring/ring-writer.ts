@@ -15,8 +15,6 @@ export class RingWriter {
   private pending: number;
   private readonly descriptor = new Uint8Array(DESCRIPTOR_SIZE);
   private readonly descriptorView = new DataView(this.descriptor.buffer);
-  private readonly footer = new Uint8Array(FOOTER_SIZE);
-  private readonly footerView = new DataView(this.footer.buffer);
   private readonly padding = new Uint8Array(8);
   /** Signals sent to the reader. */
   signals = 0;
@@ -60,19 +58,29 @@ export class RingWriter {
     const ring = this.ring;
     if (needed > this.freeBytes()) {
       ring.store(RingControlOffset.PENDING_SEND_SIZE, Math.max(needed, ring.size >>> 2) & ~7);
-      return false;
+      // Re-check: a reader that freed space before it saw the request will not signal.
+      if (needed > this.freeBytes()) return false;
     }
     if (ring.load(RingControlOffset.PENDING_SEND_SIZE) !== 0) ring.store(RingControlOffset.PENDING_SEND_SIZE, 0);
     const start = this.pending;
-    const d = this.descriptorView;
-    d.setUint16(0, type, true);
-    d.setUint16(2, (DESCRIPTOR_SIZE + headerLength) >>> 3, true);
-    d.setUint16(4, (needed - FOOTER_SIZE) >>> 3, true);
-    d.setUint16(6, flags, true);
-    d.setBigUint64(8, transactionId, true);
-    let at = start;
-    ring.copyIn(at, this.descriptor, 0, DESCRIPTOR_SIZE);
-    at = ring.advance(at, DESCRIPTOR_SIZE);
+    const view = ring.view;
+    if (start + DESCRIPTOR_SIZE <= ring.size) {
+      view.setUint16(start, type, true);
+      view.setUint16(start + 2, (DESCRIPTOR_SIZE + headerLength) >>> 3, true);
+      view.setUint16(start + 4, (needed - FOOTER_SIZE) >>> 3, true);
+      view.setUint16(start + 6, flags, true);
+      view.setBigUint64(start + 8, transactionId, true);
+    } else {
+      // The descriptor straddles the end of the data area (only when start = size − 8).
+      const d = this.descriptorView;
+      d.setUint16(0, type, true);
+      d.setUint16(2, (DESCRIPTOR_SIZE + headerLength) >>> 3, true);
+      d.setUint16(4, (needed - FOOTER_SIZE) >>> 3, true);
+      d.setUint16(6, flags, true);
+      d.setBigUint64(8, transactionId, true);
+      ring.copyIn(start, this.descriptor, 0, DESCRIPTOR_SIZE);
+    }
+    let at = ring.advance(start, DESCRIPTOR_SIZE);
     if (header) {
       ring.copyIn(at, header, 0, headerLength);
       at = ring.advance(at, headerLength);
@@ -84,8 +92,9 @@ export class RingWriter {
       ring.copyIn(at, this.padding, 0, pad);
       at = ring.advance(at, pad);
     }
-    this.footerView.setUint32(4, start, true);
-    ring.copyIn(at, this.footer, 0, FOOTER_SIZE);
+    // The footer is 8-byte aligned and 8 bytes long: it never wraps.
+    view.setUint32(at, 0, true);
+    view.setUint32(at + 4, start, true);
     this.pending = ring.advance(at, FOOTER_SIZE);
     return true;
   }
