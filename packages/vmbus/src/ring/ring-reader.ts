@@ -1,10 +1,10 @@
 import { ProtocolError } from '@tsvisor/wire';
-import { PACKET_FLAG_COMPLETION_REQUESTED, PacketType } from '../protocol/packet-descriptor.js';
+import { PACKET_FLAG_COMPLETION_REQUESTED, PacketDescriptor, PacketFooter, PacketType } from '../protocol/packet-descriptor.js';
 import { RING_FEATURE_PENDING_SEND_SIZE, RingControlOffset } from '../protocol/ring-control.js';
 import type { RingMemory } from './ring-memory.js';
 
-const DESCRIPTOR_SIZE = 16;
-const FOOTER_SIZE = 8;
+const DESCRIPTOR_SIZE = PacketDescriptor.size;
+const FOOTER_SIZE = PacketFooter.size;
 const KNOWN_TYPES = new Set<number>(Object.values(PacketType));
 
 /** The packet {@link RingReader.next} just read; reused from call to call (no allocation). */

@@ -1,8 +1,9 @@
+import { PacketDescriptor, PacketFooter } from '../protocol/packet-descriptor.js';
 import { RING_FEATURE_PENDING_SEND_SIZE, RingControlOffset } from '../protocol/ring-control.js';
 import type { RingMemory } from './ring-memory.js';
 
-const DESCRIPTOR_SIZE = 16;
-const FOOTER_SIZE = 8;
+const DESCRIPTOR_SIZE = PacketDescriptor.size;
+const FOOTER_SIZE = PacketFooter.size;
 
 /**
  * The writing end of a ring (PROTOCOLS.md §1). Packets are appended to a batch and published

@@ -28,6 +28,21 @@ function makeRing(dataPages = 1) {
 const packet = (): RingPacket => ({ type: 0, flags: 0, transactionId: 0n, dataOffset: 0, length: 0 });
 const bytes = (length: number, seed: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
 
+describe('RingMemory', () => {
+  it('refuses ring pages that are unaligned, too few, or outside their buffer', () => {
+    const buffer = new SharedArrayBuffer(4 * PAGE);
+    for (const [offset, length] of [
+      [100, 2 * PAGE],
+      [0, 2 * PAGE + 8],
+      [0, PAGE],
+      [3 * PAGE, 2 * PAGE],
+    ] as const) {
+      expect(() => new RingMemory(buffer, offset, length)).toThrow(RangeError);
+    }
+    expect(new RingMemory(buffer, PAGE, 3 * PAGE).size).toBe(2 * PAGE);
+  });
+});
+
 describe('RingWriter and RingReader', () => {
   it('carries packets across the end of the data area, byte for byte', () => {
     const { writer, reader, guardsIntact } = makeRing(1);
