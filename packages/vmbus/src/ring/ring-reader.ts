@@ -9,10 +9,20 @@ const KNOWN_TYPES = new Set<number>(Object.values(PacketType));
 
 /** The packet {@link RingReader.next} just read; reused from call to call (no allocation). */
 export interface RingPacket {
+  /**
+   * The bytes holding the packet from `start`: the ring's data area itself when the packet does
+   * not wrap (zero-copy: it aliases memory the peer can still write, so read each field once),
+   * else the caller's scratch buffer holding a copy.
+   */
+  bytes: Uint8Array;
+  /** Offset of the packet's descriptor in {@link RingPacket.bytes}. */
+  start: number;
   type: number;
   flags: number;
-  transactionId: bigint;
-  /** Offset of the payload (after descriptor and extended header) in the packet buffer. */
+  /** Low and high 32 bits of the 64-bit transaction id (0/0 = unsolicited). */
+  transactionIdLow: number;
+  transactionIdHigh: number;
+  /** Offset of the payload (after descriptor and extended header) from the packet's start. */
   dataOffset: number;
   /** Length of descriptor + extended header + payload (padding included), without the footer. */
   length: number;
@@ -27,6 +37,7 @@ export interface RingPacket {
 export class RingReader {
   private readIndex: number;
   private published: number;
+  private lastStart = -1;
   private readonly header = new Uint8Array(DESCRIPTOR_SIZE);
   private readonly headerView = new DataView(this.header.buffer);
   /** Signals sent to the writer (flow control). */
@@ -46,12 +57,12 @@ export class RingReader {
   }
 
   /**
-   * Copies the next packet (descriptor, extended header, payload; no footer) into `target`
-   * and describes it in `packet`. Returns false when the ring is empty. `target` must hold the
-   * largest packet the ring can carry (its data size). The space is released by
-   * {@link RingReader.commit}.
+   * Reads the next packet (descriptor, extended header, payload; no footer) and describes it in
+   * `packet`: in place when it does not wrap, else copied into `scratch`. Returns false when the
+   * ring is empty. `scratch` must hold the largest packet the ring can carry (its data size).
+   * The space is released by {@link RingReader.commit}; until then the bytes stay valid.
    */
-  next(packet: RingPacket, target: Uint8Array): boolean {
+  next(packet: RingPacket, scratch: Uint8Array): boolean {
     const ring = this.ring;
     const available = this.available();
     if (available === 0) return false;
@@ -74,15 +85,34 @@ export class RingReader {
       throw this.fault(`length8 ${length / 8} does not fit the ${available} bytes available`, 'length8');
     }
     if (offset < DESCRIPTOR_SIZE || offset > length) throw this.fault(`offset8 ${offset / 8} is outside the packet`, 'dataOffset8');
-    if (length > target.length) throw this.fault(`packet of ${length} bytes exceeds the ${target.length}-byte buffer`, 'length8');
+    if (length > scratch.length) throw this.fault(`packet of ${length} bytes exceeds the ${scratch.length}-byte buffer`, 'length8');
     packet.type = type;
     packet.flags = flags;
-    packet.transactionId = h.getBigUint64(at + 8, true);
+    packet.transactionIdLow = h.getUint32(at + 8, true);
+    packet.transactionIdHigh = h.getUint32(at + 12, true);
     packet.dataOffset = offset;
     packet.length = length;
-    ring.copyOut(this.readIndex, target, 0, length);
+    this.lastStart = this.readIndex;
+    if (this.readIndex + length <= ring.size) {
+      packet.bytes = ring.data;
+      packet.start = this.readIndex;
+    } else {
+      ring.copyOut(this.readIndex, scratch, 0, length);
+      packet.bytes = scratch;
+      packet.start = 0;
+    }
     this.readIndex = ring.advance(this.readIndex, length + FOOTER_SIZE);
     return true;
+  }
+
+  /**
+   * Puts back the packet the last {@link RingReader.next} returned, so that the next call returns
+   * it again (a consumer that cannot take it yet). Only right after `next`.
+   */
+  unread(): void {
+    if (this.lastStart < 0) throw new Error('unread() must follow next()');
+    this.readIndex = this.lastStart;
+    this.lastStart = -1;
   }
 
   /**

@@ -34,6 +34,11 @@ export class RingWriter {
     return DESCRIPTOR_SIZE + ((headerLength + payloadLength + 7) & ~7) + FOOTER_SIZE;
   }
 
+  /** Bytes appended since the last commit. */
+  uncommittedBytes(): number {
+    return this.ring.distance(this.committed, this.pending);
+  }
+
   /** Bytes that can be appended now (a ring is never filled completely: full ≠ empty). */
   freeBytes(): number {
     const read = this.ring.loadIndex(RingControlOffset.READ_INDEX, 'readIndex');
@@ -41,28 +46,43 @@ export class RingWriter {
   }
 
   /**
-   * Appends one packet to the batch: descriptor, `header` (extended header, 8-byte multiple),
+   * Whether `bytes` can be appended now. If not, asks the reader (pending_send_size) to signal
+   * once max(bytes, ring size / 4) are free, and re-checks: a reader that freed space before it
+   * saw the request will not signal. A satisfied request is withdrawn.
+   */
+  hasRoomFor(bytes: number): boolean {
+    const ring = this.ring;
+    if (bytes > this.freeBytes()) {
+      ring.store(RingControlOffset.PENDING_SEND_SIZE, Math.max(bytes, ring.size >>> 2) & ~7);
+      if (bytes > this.freeBytes()) return false;
+    }
+    if (ring.load(RingControlOffset.PENDING_SEND_SIZE) !== 0) ring.store(RingControlOffset.PENDING_SEND_SIZE, 0);
+    return true;
+  }
+
+  /**
+   * Appends one packet to the batch: descriptor, the first `headerLength` bytes of `header`
+   * (extended header, 8-byte multiple),
    * the payload, padding to 8, footer. Returns false when there is no room, after asking the
    * reader (pending_send_size) to signal once max(needed, ring size / 4) bytes are free.
+   * The 64-bit transaction id travels as two u32 halves (no BigInt on the fast path).
+   * `reserve` bytes are kept free for completions promised elsewhere.
    */
   tryAppend(
     type: number,
     flags: number,
-    transactionId: bigint,
+    transactionIdLow: number,
+    transactionIdHigh: number,
     header: Uint8Array | undefined,
     payload: Uint8Array,
     payloadOffset = 0,
     payloadLength = payload.length - payloadOffset,
+    reserve = 0,
+    headerLength = header ? header.length : 0,
   ): boolean {
-    const headerLength = header ? header.length : 0;
     const needed = RingWriter.packetSize(headerLength, payloadLength);
     const ring = this.ring;
-    if (needed > this.freeBytes()) {
-      ring.store(RingControlOffset.PENDING_SEND_SIZE, Math.max(needed, ring.size >>> 2) & ~7);
-      // Re-check: a reader that freed space before it saw the request will not signal.
-      if (needed > this.freeBytes()) return false;
-    }
-    if (ring.load(RingControlOffset.PENDING_SEND_SIZE) !== 0) ring.store(RingControlOffset.PENDING_SEND_SIZE, 0);
+    if (!this.hasRoomFor(needed + reserve)) return false;
     const start = this.pending;
     const view = ring.view;
     if (start + DESCRIPTOR_SIZE <= ring.size) {
@@ -70,7 +90,8 @@ export class RingWriter {
       view.setUint16(start + 2, (DESCRIPTOR_SIZE + headerLength) >>> 3, true);
       view.setUint16(start + 4, (needed - FOOTER_SIZE) >>> 3, true);
       view.setUint16(start + 6, flags, true);
-      view.setBigUint64(start + 8, transactionId, true);
+      view.setUint32(start + 8, transactionIdLow, true);
+      view.setUint32(start + 12, transactionIdHigh, true);
     } else {
       // The descriptor straddles the end of the data area (only when start = size − 8).
       const d = this.descriptorView;
@@ -78,7 +99,8 @@ export class RingWriter {
       d.setUint16(2, (DESCRIPTOR_SIZE + headerLength) >>> 3, true);
       d.setUint16(4, (needed - FOOTER_SIZE) >>> 3, true);
       d.setUint16(6, flags, true);
-      d.setBigUint64(8, transactionId, true);
+      d.setUint32(8, transactionIdLow, true);
+      d.setUint32(12, transactionIdHigh, true);
       ring.copyIn(start, this.descriptor, 0, DESCRIPTOR_SIZE);
     }
     let at = ring.advance(start, DESCRIPTOR_SIZE);

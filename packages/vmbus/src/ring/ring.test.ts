@@ -25,7 +25,7 @@ function makeRing(dataPages = 1) {
   return { memory, writer, reader, guardsIntact, signals: () => ({ reader: readerSignals, writer: writerSignals }) };
 }
 
-const packet = (): RingPacket => ({ type: 0, flags: 0, transactionId: 0n, dataOffset: 0, length: 0 });
+const packet = (): RingPacket => ({ bytes: new Uint8Array(0), start: 0, type: 0, flags: 0, transactionIdLow: 0, transactionIdHigh: 0, dataOffset: 0, length: 0 });
 const bytes = (length: number, seed: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
 
 describe('RingMemory', () => {
@@ -51,12 +51,12 @@ describe('RingWriter and RingReader', () => {
     for (let i = 0; i < 200; i++) {
       const payload = bytes(1 + ((i * 97) % 700), i);
       const header = i % 3 === 0 ? bytes(8, 100 + i) : undefined;
-      expect(writer.tryAppend(PacketType.DATA_INBAND, i & 1, BigInt(i), header, payload)).toBe(true);
+      expect(writer.tryAppend(PacketType.DATA_INBAND, i & 1, i, 0, header, payload)).toBe(true);
       writer.commit();
       expect(reader.next(p, target)).toBe(true);
-      expect(p).toMatchObject({ type: PacketType.DATA_INBAND, flags: i & 1, transactionId: BigInt(i), dataOffset: 16 + (header ? 8 : 0) });
-      if (header) expect([...target.subarray(16, 24)]).toEqual([...header]);
-      expect([...target.subarray(p.dataOffset, p.dataOffset + payload.length)]).toEqual([...payload]);
+      expect(p).toMatchObject({ type: PacketType.DATA_INBAND, flags: i & 1, transactionIdLow: i, transactionIdHigh: 0, dataOffset: 16 + (header ? 8 : 0) });
+      if (header) expect([...p.bytes.subarray(p.start + 16, p.start + 24)]).toEqual([...header]);
+      expect([...p.bytes.subarray(p.start + p.dataOffset, p.start + p.dataOffset + payload.length)]).toEqual([...payload]);
       reader.commit();
     }
     expect(reader.next(p, target)).toBe(false);
@@ -67,9 +67,9 @@ describe('RingWriter and RingReader', () => {
     const { writer, reader } = makeRing(1);
     expect(writer.freeBytes()).toBe(PAGE - 8);
     expect(RingWriter.packetSize(0, PAGE - 32)).toBe(PAGE - 8);
-    expect(writer.tryAppend(PacketType.DATA_INBAND, 0, 1n, undefined, new Uint8Array(PAGE - 32))).toBe(true);
+    expect(writer.tryAppend(PacketType.DATA_INBAND, 0, 1, 0, undefined, new Uint8Array(PAGE - 32))).toBe(true);
     expect(writer.freeBytes()).toBe(0);
-    expect(writer.tryAppend(PacketType.DATA_INBAND, 0, 2n, undefined, new Uint8Array(1))).toBe(false);
+    expect(writer.tryAppend(PacketType.DATA_INBAND, 0, 2, 0, undefined, new Uint8Array(1))).toBe(false);
     writer.commit();
     const p = packet();
     expect(reader.next(p, new Uint8Array(PAGE))).toBe(true);
@@ -80,17 +80,17 @@ describe('RingWriter and RingReader', () => {
 
   it('signals the reader only when the ring goes from empty to non-empty, once per batch', () => {
     const { writer, reader, signals } = makeRing(2);
-    writer.tryAppend(PacketType.DATA_INBAND, 0, 1n, undefined, bytes(10, 1));
-    writer.tryAppend(PacketType.DATA_INBAND, 0, 2n, undefined, bytes(10, 2));
+    writer.tryAppend(PacketType.DATA_INBAND, 0, 1, 0, undefined, bytes(10, 1));
+    writer.tryAppend(PacketType.DATA_INBAND, 0, 2, 0, undefined, bytes(10, 2));
     expect(signals().reader).toBe(0);
     expect(writer.commit()).toBe(true);
-    writer.tryAppend(PacketType.DATA_INBAND, 0, 3n, undefined, bytes(10, 3));
+    writer.tryAppend(PacketType.DATA_INBAND, 0, 3, 0, undefined, bytes(10, 3));
     expect(writer.commit()).toBe(false);
     const p = packet();
     const target = new Uint8Array(2 * PAGE);
     while (reader.next(p, target));
     reader.commit();
-    writer.tryAppend(PacketType.DATA_INBAND, 0, 4n, undefined, bytes(10, 4));
+    writer.tryAppend(PacketType.DATA_INBAND, 0, 4, 0, undefined, bytes(10, 4));
     expect(writer.commit()).toBe(true);
     expect(signals().reader).toBe(2);
   });
@@ -98,7 +98,7 @@ describe('RingWriter and RingReader', () => {
   it('skips the signal while the reader drains, and the unmask-then-recheck finds the packet', () => {
     const { writer, reader, signals } = makeRing(1);
     reader.beginDrain();
-    writer.tryAppend(PacketType.DATA_INBAND, 0, 1n, undefined, bytes(40, 1));
+    writer.tryAppend(PacketType.DATA_INBAND, 0, 1, 0, undefined, bytes(40, 1));
     expect(writer.commit()).toBe(false);
     expect(signals().reader).toBe(0);
     // The race: the writer saw the mask and stayed silent; the reader must not sleep on it.
@@ -113,7 +113,7 @@ describe('RingWriter and RingReader', () => {
     const size = 4 * PAGE;
     const chunk = new Uint8Array(1000);
     let written = 0;
-    while (writer.tryAppend(PacketType.DATA_INBAND, 0, BigInt(written), undefined, chunk)) written++;
+    while (writer.tryAppend(PacketType.DATA_INBAND, 0, written, 0, undefined, chunk)) written++;
     writer.commit();
     expect(memory.load(RingControlOffset.PENDING_SEND_SIZE)).toBe(size / 4);
     const p = packet();
@@ -131,8 +131,34 @@ describe('RingWriter and RingReader', () => {
     reader.next(p, target);
     reader.commit();
     expect(signals().writer).toBe(1);
-    expect(writer.tryAppend(PacketType.DATA_INBAND, 0, 0n, undefined, chunk)).toBe(true);
+    expect(writer.tryAppend(PacketType.DATA_INBAND, 0, 0, 0, undefined, chunk)).toBe(true);
     expect(memory.load(RingControlOffset.PENDING_SEND_SIZE)).toBe(0);
+  });
+
+  it('hands out packets in place unless they wrap, then as a copy in the scratch buffer', () => {
+    const { memory, writer, reader } = makeRing(1);
+    const scratch = new Uint8Array(PAGE);
+    const p = packet();
+    writer.tryAppend(PacketType.DATA_INBAND, 0, 7, 9, undefined, bytes(3000, 1));
+    writer.commit();
+    expect(reader.next(p, scratch)).toBe(true);
+    expect(p.bytes).toBe(memory.data);
+    expect([p.transactionIdLow, p.transactionIdHigh]).toEqual([7, 9]);
+    reader.commit();
+    writer.tryAppend(PacketType.DATA_INBAND, 0, 8, 0, undefined, bytes(2000, 2));
+    writer.commit();
+    expect(reader.next(p, scratch)).toBe(true);
+    expect(p.bytes).toBe(scratch);
+    expect(p.start).toBe(0);
+    expect([...p.bytes.subarray(p.dataOffset, p.dataOffset + 2000)]).toEqual([...bytes(2000, 2)]);
+  });
+
+  it('keeps reserved bytes free for completions', () => {
+    const { writer } = makeRing(1);
+    const free = writer.freeBytes();
+    const payload = new Uint8Array(free - 24 - 64);
+    expect(writer.tryAppend(PacketType.DATA_INBAND, 0, 1, 0, undefined, payload, 0, payload.length, 72)).toBe(false);
+    expect(writer.tryAppend(PacketType.DATA_INBAND, 0, 1, 0, undefined, payload, 0, payload.length, 64)).toBe(true);
   });
 
   it.each([
@@ -146,7 +172,7 @@ describe('RingWriter and RingReader', () => {
     ['an offset8 past the packet', (m: RingMemory) => m.data[2] = 60, 'PacketDescriptor.dataOffset8'],
   ])('rejects %s with a ProtocolError and does not move past it', (_what, scribble, path) => {
     const { memory, writer, reader, guardsIntact } = makeRing(1);
-    writer.tryAppend(PacketType.DATA_INBAND, 0, 1n, undefined, bytes(64, 1));
+    writer.tryAppend(PacketType.DATA_INBAND, 0, 1, 0, undefined, bytes(64, 1));
     writer.commit();
     scribble(memory);
     const p = packet();
@@ -188,7 +214,7 @@ describe('RingWriter and RingReader', () => {
               reader.commit();
             }
             const writer = new RingWriter(memory, () => undefined);
-            writer.tryAppend(PacketType.DATA_INBAND, 0, 1n, undefined, contents.subarray(0, write! % 600));
+            writer.tryAppend(PacketType.DATA_INBAND, 0, 1, 0, undefined, contents.subarray(0, write! % 600));
             writer.commit();
           } catch (error) {
             if (!(error instanceof ProtocolError)) throw error;

@@ -20,13 +20,13 @@ export default async function main(vp: VpEnvironment): Promise<number> {
     if (vp.signalEvent(SIGNAL_CONNECTION, 0) !== HvStatus.Success) throw new Error('signal refused');
   });
   const payload = new Uint8Array(size);
-  for (let id = 1n; ; id++) {
-    if (writer.tryAppend(PacketType.DATA_INBAND, 0, id, undefined, payload)) {
-      if ((id & 15n) === 0n) writer.commit();
+  for (let id = 1; ; id = (id + 1) >>> 0 || 1) {
+    if (writer.tryAppend(PacketType.DATA_INBAND, 0, id, 0, undefined, payload)) {
+      if ((id & 15) === 0) writer.commit();
       continue;
     }
     writer.commit();
     // The ring is full: the host signals SINT 2 once enough has been read.
-    while (!writer.tryAppend(PacketType.DATA_INBAND, 0, id, undefined, payload)) await vp.waitForInterrupt(10);
+    while (!writer.tryAppend(PacketType.DATA_INBAND, 0, id, 0, undefined, payload)) await vp.waitForInterrupt(10);
   }
 }

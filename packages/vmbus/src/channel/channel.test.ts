@@ -1,0 +1,257 @@
+import { GuestMemory, PAGE_SIZE } from '@tsvisor/hypervisor-core';
+import { ProtocolError } from '@tsvisor/wire';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { PacketType } from '../protocol/packet-descriptor.js';
+import { RingControlOffset } from '../protocol/ring-control.js';
+import { createChannelPair } from '../testing/channel-pair.js';
+import { ChannelClosedError } from './channel-closed-error.js';
+import { ChannelStatus } from './channel-status.js';
+import type { IncomingPacket } from './incoming-packet.js';
+import { PollPolicy } from './poll-policy.js';
+
+const bytes = (length: number, seed: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 13 + seed) & 0xff);
+const u32 = (value: number): Uint8Array => new Uint8Array(new Uint32Array([value, 0]).buffer);
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000 && !condition(); i++) await turn();
+  if (!condition()) throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('Channel', () => {
+  it('delivers packets in order both ways, batching a turn of sends behind one signal', async () => {
+    const { host, guest } = createChannelPair();
+    const received: number[] = [];
+    host.packets$.subscribe((p) => received.push(new DataView(p.bytes.buffer, p.bytes.byteOffset + p.payloadOffset).getUint32(0, true)));
+    for (let i = 0; i < 100; i++) expect(guest.trySend({ payload: u32(i) })).toBe(true);
+    await until(() => received.length === 100, '100 packets');
+    expect(received).toEqual([...Array(100).keys()]);
+    expect(guest.counters().signalsSent).toBe(1);
+    const back: number[] = [];
+    guest.packets$.subscribe((p) => back.push(p.payload()[0]!));
+    await host.send({ payload: bytes(24, 5) });
+    await until(() => back.length === 1, 'the reply');
+    expect(back).toEqual([5]);
+  });
+
+  it('keeps data packets in the ring until packets$ has a subscriber, while completions still flow', async () => {
+    const { host, guest } = createChannelPair();
+    guest.trySend({ payload: u32(1) });
+    guest.trySend({ payload: u32(2) });
+    await turn();
+    await turn();
+    host.interrupt();
+    expect(host.counters().packetsReceived).toBe(0);
+    const got: number[] = [];
+    host.packets$.subscribe((p) => {
+      got.push(p.payload()[0]!);
+      if (p.completionRequested) host.complete(p, p.payload());
+    });
+    await until(() => got.length === 2, 'the two packets');
+    expect(got).toEqual([1, 2]);
+    // The guest never subscribes to packets$, yet its request completes.
+    expect((await firstValueFrom(guest.request({ payload: u32(3) }))).payload[0]).toBe(3);
+  });
+
+  it('correlates completions with requests by transaction id, in any order', async () => {
+    const { host, guest } = createChannelPair();
+    const taken: { transactionIdLow: number; transactionIdHigh: number; value: number }[] = [];
+    host.packets$.subscribe((p) => {
+      expect(p.completionRequested).toBe(true);
+      taken.push({ transactionIdLow: p.transactionIdLow, transactionIdHigh: p.transactionIdHigh, value: p.payload()[0]! });
+    });
+    const answers = [1, 2, 3].map((n) => firstValueFrom(guest.request({ payload: bytes(8, n) })));
+    await until(() => taken.length === 3, 'three requests');
+    expect(host.owed).toBe(3);
+    for (const t of [...taken].reverse()) expect(host.complete(t, bytes(8, t.value * 10))).toBe(true);
+    const completions = await Promise.all(answers);
+    expect(completions.map((c) => c.payload[0])).toEqual([10, 20, 30]);
+    expect(new Set(completions.map((c) => c.transactionId)).size).toBe(3);
+    expect(host.owed).toBe(0);
+    expect(guest.pendingRequests).toBe(0);
+  });
+
+  it('cancels a request on unsubscribe and drops its late completion as stray', async () => {
+    const { host, guest } = createChannelPair();
+    let held: { transactionIdLow: number; transactionIdHigh: number } | undefined;
+    host.packets$.subscribe((p) => (held = { transactionIdLow: p.transactionIdLow, transactionIdHigh: p.transactionIdHigh }));
+    const subscription = guest.request({ payload: bytes(8, 1) }).subscribe(() => expect.fail('a cancelled request must not emit'));
+    await until(() => held !== undefined, 'the request');
+    subscription.unsubscribe();
+    expect(guest.pendingRequests).toBe(0);
+    host.complete(held!, bytes(8, 2));
+    await until(() => guest.counters().strayCompletions === 1, 'the stray completion');
+  });
+
+  it('never completes transaction id 0 and owes nothing for it', async () => {
+    const { host, guest } = createChannelPair();
+    const seen: IncomingPacket[] = [];
+    host.packets$.subscribe((p) => {
+      seen.push(p);
+      expect(p.transactionId).toBe(0);
+      expect(host.complete(p, bytes(8, 1))).toBe(false);
+    });
+    guest.trySend({ payload: bytes(8, 1) });
+    await until(() => seen.length === 1, 'the packet');
+    expect(host.owed).toBe(0);
+    expect(host.counters().completionsSent).toBe(0);
+  });
+
+  it('makes send wait for room and resolves the waiting sends in order once the peer reads', async () => {
+    const { host, guest } = createChannelPair({ ringPages: 2 });
+    const payload = bytes(1000, 1);
+    let accepted = 0;
+    while (guest.trySend({ payload })) accepted++;
+    const order: number[] = [];
+    const waiting = [0, 1, 2].map((i) => guest.send({ payload: bytes(1000, 100 + i) }).then(() => order.push(i)));
+    await turn();
+    expect(order).toEqual([]);
+    const got: number[] = [];
+    host.packets$.subscribe((p) => got.push(p.payload()[0]!));
+    await Promise.all(waiting);
+    expect(order).toEqual([0, 1, 2]);
+    await until(() => got.length === accepted + 3, 'every packet');
+    expect(got.slice(accepted)).toEqual([100, 101, 102]);
+  });
+
+  it('reserves room for completions before taking requests, so completing never waits', async () => {
+    // The guest floods requests and never reads what the host writes back.
+    const { host, guest, downstream } = createChannelPair({ ringPages: 2, host: { maxCompletionSize: 64 } });
+    guest.interrupt = () => undefined;
+    const targets: { transactionIdLow: number; transactionIdHigh: number }[] = [];
+    host.packets$.subscribe((p) => targets.push({ transactionIdLow: p.transactionIdLow, transactionIdHigh: p.transactionIdHigh }));
+    const subscriptions = Array.from({ length: 200 }, (_, i) => guest.request({ payload: bytes(8, i) }).subscribe());
+    await until(() => host.counters().completionStalls > 0, 'the host to stop taking requests');
+    const taken = targets.length;
+    expect(taken).toBeLessThan(200);
+    // Every request taken can be completed at once, into the reserved room.
+    for (const t of targets) expect(host.complete(t, bytes(64, 1))).toBe(true);
+    host.flush();
+    const completionSize = 16 + 64 + 8;
+    expect(taken * completionSize).toBeLessThanOrEqual(downstream.size - 8);
+    expect((taken + 1) * completionSize).toBeGreaterThan(downstream.size - 8);
+    await turn();
+    expect(targets.length).toBe(taken);
+    for (const s of subscriptions) s.unsubscribe();
+  });
+
+  it('gives the host zero-copy views of the pages named by a GPA-direct packet', async () => {
+    const memory = new GuestMemory(64 * PAGE_SIZE, 4);
+    const { host, guest } = createChannelPair({ memory });
+    memory.write(40 * PAGE_SIZE + 100, bytes(5000, 7)); // pages 40, 41, then page 50
+    const views: Uint8Array[][] = [];
+    host.packets$.subscribe((p) => {
+      expect(p.type).toBe(PacketType.DATA_USING_GPA_DIRECT);
+      const ranges = p.gpaRanges();
+      expect(ranges.totalBytes).toBe(9000);
+      views.push(ranges.segments(memory, 0));
+    });
+    guest.trySend({ payload: bytes(16, 1), gpaRanges: [{ byteOffset: 100, byteCount: 9000, pfns: [40, 41, 50] }] });
+    await until(() => views.length === 1, 'the packet');
+    const [first, second] = views[0]!;
+    expect(first!.length).toBe(2 * PAGE_SIZE - 100);
+    expect(second!.length).toBe(9000 - first!.length);
+    expect([...first!.subarray(0, 5000)]).toEqual([...bytes(5000, 7)]);
+    second!.fill(0xab);
+    expect(memory.read(50 * PAGE_SIZE, 1)[0]).toBe(0xab);
+  });
+
+  it.each([
+    ['a PFN beyond guest memory', [40, 1000]],
+    ['a PFN in the hypervisor-reserved pages', [40, 62]],
+  ])('refuses to map %s, mapping nothing', async (_what, pfns) => {
+    const memory = new GuestMemory(64 * PAGE_SIZE, 4);
+    const { host, guest } = createChannelPair({ memory });
+    const errors: unknown[] = [];
+    host.packets$.subscribe((p) => {
+      try {
+        p.gpaRanges().segments(memory, 0);
+      } catch (error) {
+        errors.push(error);
+      }
+    });
+    guest.trySend({ payload: bytes(8, 1), gpaRanges: [{ byteOffset: 0, byteCount: 2 * PAGE_SIZE, pfns }] });
+    await until(() => errors.length === 1, 'the refusal');
+    expect(errors[0]).toBeInstanceOf(ProtocolError);
+    expect((errors[0] as ProtocolError).path).toBe('GpaRange[0].pfn[1]');
+    expect(host.state).toBe(ChannelStatus.Open);
+  });
+
+  it('rejects GPA-direct headers that do not add up, naming the field', async () => {
+    const { host, guest, upstream } = createChannelPair();
+    const errors: ProtocolError[] = [];
+    host.packets$.subscribe((p) => {
+      try {
+        p.gpaRanges();
+      } catch (error) {
+        errors.push(error as ProtocolError);
+      }
+    });
+    guest.trySend({ payload: bytes(8, 1), gpaRanges: [{ byteOffset: 0, byteCount: 100, pfns: [3] }] });
+    // Scribble the range count (descriptor 16 bytes + reserved u32) before the host reads it.
+    upstream.view.setUint32(20, 9, true);
+    await until(() => errors.length === 1, 'the error');
+    expect(errors[0]!.path).toBe('GpaRange[1]');
+  });
+
+  it('carries transfer-page packets into a page set the receiver registered', async () => {
+    const { host, guest } = createChannelPair();
+    const receiveBuffer = bytes(8192, 3);
+    guest.registerTransferPageSet(1, receiveBuffer);
+    const frames: number[][] = [];
+    const refusals: string[] = [];
+    guest.packets$.subscribe((p) => {
+      try {
+        const list = p.transferPages();
+        frames.push(list.ranges.map((_, i) => list.view(i)[0]!));
+      } catch (error) {
+        refusals.push((error as ProtocolError).path ?? '');
+      }
+      guest.complete(p);
+    });
+    const completion = firstValueFrom(host.request({ payload: bytes(8, 0), transferPages: { pagesetId: 1, ranges: [{ byteOffset: 0, byteCount: 100 }, { byteOffset: 4096, byteCount: 1500 }] } }));
+    await completion;
+    expect(frames).toEqual([[receiveBuffer[0], receiveBuffer[4096]]]);
+    host.trySend({ payload: bytes(8, 0), transferPages: { pagesetId: 1, ranges: [{ byteOffset: 8000, byteCount: 1500 }] } });
+    host.trySend({ payload: bytes(8, 0), transferPages: { pagesetId: 2, ranges: [{ byteOffset: 0, byteCount: 1 }] } });
+    await until(() => refusals.length === 2, 'two refusals');
+    expect(refusals).toEqual(['TransferPageRange[0]', 'TransferPageHeader.pagesetId']);
+    expect(frames.length).toBe(1);
+  });
+
+  it('faults only the channel whose ring the guest scribbled; a sibling channel keeps working', async () => {
+    const memory = new GuestMemory(128 * PAGE_SIZE, 4);
+    const bad = createChannelPair({ memory });
+    const good = createChannelPair({ memory, firstPfn: 64 });
+    const failure = lastValueFrom(bad.host.packets$.pipe(toArray())).catch((error: unknown) => error);
+    bad.upstream.store(RingControlOffset.WRITE_INDEX, 12);
+    bad.host.interrupt();
+    const error = await failure;
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(bad.host.state).toBe(ChannelStatus.Faulted);
+    const echoed = firstValueFrom(good.guest.request({ payload: bytes(8, 9) }));
+    good.host.packets$.subscribe((p) => good.host.complete(p, p.payload()));
+    expect((await echoed).payload[0]).toBe(9);
+  });
+
+  it('fails pending requests and waiting sends when it closes, and completes packets$', async () => {
+    const { host, guest } = createChannelPair({ ringPages: 2 });
+    const done = lastValueFrom(guest.packets$.pipe(toArray()));
+    const answer = firstValueFrom(guest.request({ payload: bytes(8, 1) }));
+    while (guest.trySend({ payload: bytes(1000, 1) }));
+    const waiting = guest.send({ payload: bytes(1000, 1) });
+    guest.close();
+    await expect(answer).rejects.toBeInstanceOf(ChannelClosedError);
+    await expect(waiting).rejects.toBeInstanceOf(ChannelClosedError);
+    expect(await done).toEqual([]);
+    expect(() => guest.trySend({ payload: bytes(8, 1) })).toThrow(ChannelClosedError);
+    expect(host.state).toBe(ChannelStatus.Open);
+  });
+
+  it('falls back to interrupts in poll mode when spinning finds nothing (peer in the same thread)', async () => {
+    const { host, guest } = createChannelPair({ host: { poll: new PollPolicy() }, guest: { poll: new PollPolicy() } });
+    host.packets$.subscribe((p) => host.complete(p, p.payload()));
+    for (let i = 0; i < 50; i++) expect((await firstValueFrom(guest.request({ payload: bytes(8, i) }))).payload[0]).toBe(i & 0xff);
+    expect(guest.counters().pollMisses).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,100 @@
+import { ProtocolError } from '@tsvisor/wire';
+import { filter, firstValueFrom, lastValueFrom, timeout } from 'rxjs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChannelStatus } from '../channel/channel-status.js';
+import { ChannelState } from '../management/channel-state.js';
+import { ConnectionState } from '../management/connection-state.js';
+import {
+  DEAF_DEVICE_TYPE,
+  ECHO_DEVICE_TYPE,
+  GREEDY_DEVICE_TYPE,
+  SCRIBBLED_DEVICE_TYPE,
+  testOffer,
+} from '../test-fixtures/vmbus-fixtures.js';
+import { startVmbusPartition, type VmbusPartition } from '../testing/vmbus-partition.js';
+
+const guest = (name: string): string => fileURLToPath(new URL(`../test-fixtures/guests/${name}.ts`, import.meta.url));
+const bytes = (length: number, seed: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 7 + seed) & 0xff);
+
+let vm: VmbusPartition | undefined;
+afterEach(async () => {
+  await vm?.stop();
+  vm = undefined;
+});
+
+describe('HostVmbus with a guest in a real partition', () => {
+  it('connects, opens an offered channel over rings in guest memory, and carries requests and packets', async () => {
+    vm = await startVmbusPartition({ guest: guest('echo-device'), offers: [testOffer(ECHO_DEVICE_TYPE, 1)] });
+    const channel = await vm.channel(0);
+    expect(vm.vmbus.server.connectionState).toBe(ConnectionState.OffersRequested);
+    expect(vm.vmbus.server.channelState(vm.offers[0]!.relid)).toBe(ChannelState.Open);
+    for (let i = 0; i < 20; i++) {
+      const completion = await firstValueFrom(channel.request({ payload: bytes(200, i) }));
+      expect([...completion.payload.subarray(0, 200)]).toEqual([...bytes(200, i)]);
+    }
+    const back = new Promise<number[]>((resolve) => {
+      const seen: number[] = [];
+      channel.packets$.subscribe((p) => {
+        seen.push(p.payload()[0]!);
+        if (seen.length === 50) resolve(seen);
+      });
+    });
+    for (let i = 0; i < 50; i++) await channel.send({ payload: bytes(64, i) });
+    expect(await back).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(vm.vmbus.server.violations).toBe(0);
+  });
+
+  it('offers a device hot-added after boot, and revokes the channel of a rescinded one', async () => {
+    vm = await startVmbusPartition({ guest: guest('echo-device'), offers: [testOffer(ECHO_DEVICE_TYPE, 1)] });
+    await vm.channel(0);
+    const added = vm.vmbus.offer(testOffer(ECHO_DEVICE_TYPE, 2));
+    const channel = await firstValueFrom(added.channels$.pipe(timeout(10_000)));
+    expect((await firstValueFrom(channel.request({ payload: bytes(8, 3) }))).payload[0]).toBe(3);
+    const ended = lastValueFrom(channel.state$);
+    added.rescind();
+    expect(await ended).toBe(ChannelStatus.Revoked);
+    // The guest releases the relid; the server forgets the channel.
+    for (let i = 0; i < 200 && vm.vmbus.server.channelState(added.relid) !== undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(vm.vmbus.server.channelState(added.relid)).toBeUndefined();
+    expect((await firstValueFrom((await vm.channel(0)).request({ payload: bytes(8, 4) }))).payload[0]).toBe(4);
+  });
+
+  it('contains a hostile guest: a scribbled ring faults its channel, a deaf one stalls, bad GPADLs are refused; the echo channel keeps working', async () => {
+    vm = await startVmbusPartition({
+      guest: guest('hostile'),
+      offers: [
+        testOffer(ECHO_DEVICE_TYPE, 1),
+        testOffer(SCRIBBLED_DEVICE_TYPE, 2),
+        testOffer(DEAF_DEVICE_TYPE, 3),
+        testOffer(GREEDY_DEVICE_TYPE, 4),
+      ],
+    });
+    const violations: unknown[] = [];
+    vm.vmbus.violations$.subscribe((v) => violations.push(v));
+    const echo = await vm.channel(0);
+    const scribbled = await vm.channel(1);
+    const fault = await lastValueFrom(scribbled.packets$).catch((error: unknown) => error);
+    expect(fault).toBeInstanceOf(ProtocolError);
+    expect(scribbled.state).toBe(ChannelStatus.Faulted);
+
+    const deaf = await vm.channel(2);
+    let accepted = 0;
+    while (deaf.trySend({ payload: bytes(512, 1) })) accepted++;
+    const stalled = deaf.send({ payload: bytes(512, 2) });
+    let settled = false;
+    void stalled.then(() => (settled = true), () => (settled = true));
+
+    // Both bad GPADLs are refused; none is ever mapped.
+    await firstValueFrom(vm.vmbus.violations$.pipe(filter(() => violations.length >= 2), timeout(10_000))).catch(() => undefined);
+    const greedy = vm.offers[3]!.relid;
+    expect(vm.vmbus.server.gpadlHandles.filter((g) => vm!.vmbus.server.gpadl(g)?.relid === greedy)).toEqual([]);
+    expect(violations.length).toBeGreaterThanOrEqual(2);
+
+    for (let i = 0; i < 20; i++) expect((await firstValueFrom(echo.request({ payload: bytes(64, i) }))).payload[0]).toBe(i);
+    expect(accepted).toBeGreaterThan(0);
+    expect(settled).toBe(false);
+    expect(deaf.state).toBe(ChannelStatus.Open);
+    expect(vm.partition.state).toBe('running');
+  });
+});
