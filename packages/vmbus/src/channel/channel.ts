@@ -1,5 +1,5 @@
 import { ProtocolError } from '@tsvisor/wire';
-import { BehaviorSubject, Observable, Subject, type Subscriber } from 'rxjs';
+import { BehaviorSubject, Observable, type Subscriber } from 'rxjs';
 import { PACKET_FLAG_COMPLETION_REQUESTED, PacketType } from '../protocol/packet-descriptor.js';
 import type { RingMemory } from '../ring/ring-memory.js';
 import { RingReader } from '../ring/ring-reader.js';
@@ -100,7 +100,8 @@ export class Channel {
   private readonly scratch: Uint8Array;
   private readonly header: Uint8Array;
   private readonly headerView: DataView;
-  private readonly packets = new Subject<IncomingPacket>();
+  /** `packets$` subscribers. Called directly: a Subject's `next` allocates per call. */
+  private readonly receivers: Subscriber<IncomingPacket>[] = [];
   private readonly status = new BehaviorSubject<ChannelStatus>(ChannelStatus.Open);
   private readonly pending = new Map<number, Subscriber<Completion>>();
   private readonly waiting: WaitingSend[] = [];
@@ -124,6 +125,7 @@ export class Channel {
   private active = false;
   /** Consecutive drain passes run as microtasks. */
   private passes = 0;
+  private faultError: ProtocolError | undefined;
   private counts = {
     packetsSent: 0,
     packetsReceived: 0,
@@ -141,9 +143,18 @@ export class Channel {
    * taken), so none is lost between opening a channel and subscribing.
    */
   readonly packets$: Observable<IncomingPacket> = new Observable<IncomingPacket>((subscriber) => {
-    const subscription = this.packets.subscribe(subscriber);
+    const status = this.status.value;
+    if (status !== ChannelStatus.Open) {
+      if (status === ChannelStatus.Faulted) subscriber.error(this.faultError);
+      else subscriber.complete();
+      return undefined;
+    }
+    this.receivers.push(subscriber);
     this.schedule(this.drainTask);
-    return subscription;
+    return () => {
+      const at = this.receivers.indexOf(subscriber);
+      if (at >= 0) this.receivers.splice(at, 1);
+    };
   });
   /** The channel's status, starting with `open`. */
   readonly state$: Observable<ChannelStatus> = this.status.asObservable();
@@ -476,7 +487,8 @@ export class Channel {
         this.completeRequest(packet);
         continue;
       }
-      if (!this.packets.observed) {
+      const receivers = this.receivers;
+      if (receivers.length === 0) {
         reader.unread();
         return taken === 0 ? NO_SUBSCRIBER : taken;
       }
@@ -486,7 +498,8 @@ export class Channel {
         this.owedCompletions++;
       }
       try {
-        this.packets.next(packet);
+        if (receivers.length === 1) receivers[0]!.next(packet);
+        else for (const receiver of receivers.slice()) receiver.next(packet);
       } catch {
         this.counts.subscriberErrors++;
       }
@@ -543,8 +556,11 @@ export class Channel {
     const pending = [...this.pending.values()];
     this.pending.clear();
     for (const subscriber of pending) subscriber.error(closed);
-    if (error) this.packets.error(error);
-    else this.packets.complete();
+    this.faultError = error;
+    for (const receiver of this.receivers.splice(0)) {
+      if (error) receiver.error(error);
+      else receiver.complete();
+    }
     this.status.complete();
   }
 }

@@ -1,9 +1,13 @@
 import { HvStatus, PAGE_SIZE, SYNIC_MAX_PAYLOAD, type VpEnvironment } from '@tsvisor/hypervisor-core/guest';
 import { formatGuid, parseGuid, type ProtocolError } from '@tsvisor/wire';
-import { Observable, Subject } from 'rxjs';
+import type { Observable} from 'rxjs';
+import { Subject } from 'rxjs';
 import { Channel } from '../channel/channel.js';
+import type { PageMemory } from '../channel/page-memory.js';
 import { PollPolicy } from '../channel/poll-policy.js';
 import type { ChannelManagementViolation } from '../management/channel-management-violation.js';
+import { ClientGpadlState } from '../management/client-gpadl-state.js';
+import { ClientStateError } from '../management/client-state-error.js';
 import { VmbusClient, type VmbusClientNotifier } from '../management/vmbus-client.js';
 import { VMBUS_MESSAGE_SINT, type OfferChannel } from '../protocol/channel-messages.js';
 import { VMBUS_MESSAGE_CONNECTION_ID, VMBUS_SYNIC_MESSAGE_TYPE } from '../protocol/message-connection.js';
@@ -84,6 +88,8 @@ interface OpenedChannel {
  */
 export class GuestVmbus {
   readonly client: VmbusClient;
+  /** This partition's memory as a channel maps it (for GPA ranges the host points into it). */
+  readonly memory: PageMemory;
   private readonly synic: GuestSynic;
   private readonly arena: GuestPageArena;
   private readonly known = new Map<number, GuestOffer>();
@@ -114,6 +120,8 @@ export class GuestVmbus {
     options: GuestVmbusOptions,
   ) {
     this.synic = new GuestSynic(vp);
+    const ramPages = Math.floor(vp.reservedFirstGpa / PAGE_SIZE);
+    this.memory = { buffer: vp.memory, isDevicePfn: (pfn) => Number.isSafeInteger(pfn) && pfn >= 0 && pfn < ramPages };
     this.arena = new GuestPageArena(vp.memory, options.arena.firstPfn, options.arena.pageCount);
     const notifier: VmbusClientNotifier = {
       send: (message) => this.post(message),
@@ -194,6 +202,7 @@ export class GuestVmbus {
     } catch (error) {
       if (gpadl !== 0) await this.teardown(gpadl).catch(() => undefined);
       this.arena.release(firstPfn, pages);
+      if (!this.known.has(offer.relid)) this.tryClient(() => this.client.releaseRelid(offer.relid));
       throw error;
     }
     const memory = this.vp.memory;
@@ -204,6 +213,7 @@ export class GuestVmbus {
       outgoing: new RingMemory(memory, firstPfn * PAGE_SIZE, ringPages * PAGE_SIZE),
       incoming: new RingMemory(memory, (firstPfn + ringPages) * PAGE_SIZE, ringPages * PAGE_SIZE),
       signalPeer: () => void vp.signalEvent(connectionId, 0),
+      memory: this.memory,
       ...(options.poll ? { poll: new PollPolicy() } : {}),
       ...(options.maxCompletionSize !== undefined ? { maxCompletionSize: options.maxCompletionSize } : {}),
     });
@@ -236,6 +246,7 @@ export class GuestVmbus {
   }
 
   private async teardown(gpadl: number): Promise<void> {
+    if (this.client.gpadlState(gpadl) !== ClientGpadlState.Created) return;
     const done = this.wait(this.gpadlWaiters, gpadl);
     this.client.teardownGpadl(gpadl);
     await done;
@@ -243,18 +254,35 @@ export class GuestVmbus {
 
   private onRescind(relid: number): void {
     const offer = this.known.get(relid);
+    this.known.delete(relid);
     const opened = this.channels.get(relid);
+    // Order of PROTOCOLS.md §2: close, GPADL teardown, then RELID_RELEASED (which the client sends
+    // once the last GPADL of the channel is torn down).
     if (opened) {
       this.channels.delete(relid);
       opened.channel.revoke();
-      // The host tore the channel down with the rescind; the pages are ours again once the GPADL goes.
-      void this.teardown(opened.gpadl)
-        .catch(() => undefined)
-        .then(() => this.arena.release(opened.firstPfn, opened.pages));
+      this.tryClient(() => this.client.close(relid));
+      void this.teardown(opened.gpadl).then(
+        () => this.arena.release(opened.firstPfn, opened.pages),
+        () => undefined,
+      );
     }
-    this.known.delete(relid);
-    this.client.releaseRelid(relid);
+    const opening = this.openWaiters.get(relid);
+    if (opening) {
+      this.openWaiters.delete(relid);
+      opening.reject(new VmbusRequestError('the host rescinded the device while it was being opened'));
+    }
+    this.tryClient(() => this.client.releaseRelid(relid));
     if (offer) this.rescinded.next(offer);
+  }
+
+  /** Runs a client call from inside a notifier callback, where an exception must not escape. */
+  private tryClient(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      if (!(error instanceof ClientStateError)) throw error;
+    }
   }
 
   private wait(waiters: Map<number, Waiter<void>>, key: number): Promise<void> {

@@ -60,6 +60,19 @@ describe('HostVmbus with a guest in a real partition', () => {
     expect((await firstValueFrom((await vm.channel(0)).request({ payload: bytes(8, 4) }))).payload[0]).toBe(4);
   });
 
+  it('carries sub-channels of one device independently', async () => {
+    const device = testOffer(ECHO_DEVICE_TYPE, 1);
+    vm = await startVmbusPartition({
+      guest: guest('echo-device'),
+      offers: [0, 1, 2].map((subChannelIndex) => ({ ...device, subChannelIndex })),
+    });
+    const channels = await Promise.all([0, 1, 2].map((i) => vm!.channel(i)));
+    expect(new Set(vm.offers.map((o) => o.relid)).size).toBe(3);
+    const answers = await Promise.all(channels.map((c, i) => firstValueFrom(c.request({ payload: bytes(8, 40 + i) }))));
+    expect(answers.map((a) => a.payload[0])).toEqual([40, 41, 42]);
+    for (const offer of vm.offers) expect(vm.vmbus.server.channel(offer.relid)?.offer.subChannelIndex).toBe(vm.offers.indexOf(offer));
+  });
+
   it('contains a hostile guest: a scribbled ring faults its channel, a deaf one stalls, bad GPADLs are refused; the echo channel keeps working', async () => {
     vm = await startVmbusPartition({
       guest: guest('hostile'),
@@ -88,8 +101,16 @@ describe('HostVmbus with a guest in a real partition', () => {
     // Both bad GPADLs are refused; none is ever mapped.
     await firstValueFrom(vm.vmbus.violations$.pipe(filter(() => violations.length >= 2), timeout(10_000))).catch(() => undefined);
     const greedy = vm.offers[3]!.relid;
-    expect(vm.vmbus.server.gpadlHandles.filter((g) => vm!.vmbus.server.gpadl(g)?.relid === greedy)).toEqual([]);
     expect(violations.length).toBeGreaterThanOrEqual(2);
+
+    // Valid pages but scattered rings: the GPADL is accepted, the open is refused.
+    const server = vm.vmbus.server;
+    const scatteredGpadl = (): number | undefined => server.gpadlHandles.find((g) => server.gpadl(g)?.relid === greedy);
+    for (let i = 0; i < 500 && (scatteredGpadl() === undefined || server.channelState(greedy) !== ChannelState.Closed); i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.gpadl(scatteredGpadl()!)?.pfns.length).toBe(4);
+    expect(server.channelState(greedy)).toBe(ChannelState.Closed);
+    expect(vm.offers[3]!.channel).toBeUndefined();
 
     for (let i = 0; i < 20; i++) expect((await firstValueFrom(echo.request({ payload: bytes(64, i) }))).payload[0]).toBe(i);
     expect(accepted).toBeGreaterThan(0);

@@ -1,7 +1,8 @@
 import type { EventHandler, GuestMemory, HostPort, MessageHandler } from '@tsvisor/hypervisor-core';
 import { HvStatus, PAGE_SIZE } from '@tsvisor/hypervisor-core/guest';
 import type { ProtocolError } from '@tsvisor/wire';
-import { Observable, Subject } from 'rxjs';
+import type { Observable} from 'rxjs';
+import { Subject } from 'rxjs';
 import { Channel } from '../channel/channel.js';
 import { PollPolicy } from '../channel/poll-policy.js';
 import type { ChannelManagementViolation } from '../management/channel-management-violation.js';

@@ -1,13 +1,13 @@
 /**
  * One channel-management message as it travels: the whole payload of one SynIC message
  * (at most {@link SYNIC_MAX_PAYLOAD} bytes), a fixed layout, and for GPADL_HEADER and
- * GPADL_BODY a list of u64 PFNs after the fixed part. Every check here is about form, so every
- * failure is a `ProtocolError`.
+ * GPADL_BODY a list of u64 PFNs after the fixed part. Every check here is about form (nothing
+ * depends on a machine's state), so every failure is a `ProtocolError`.
  * @module
  */
 import { PAGE_SIZE, SYNIC_MAX_PAYLOAD } from '@tsvisor/hypervisor-core/guest';
 import { ProtocolError, type Layout } from '@tsvisor/wire';
-import { ChannelMessageHeader } from '../protocol/channel-messages.js';
+import { ChannelMessageHeader, GPADL_HEADER_MAX_PFNS, GpadlHeader } from '../protocol/channel-messages.js';
 import { GpaRange, PFN_SIZE } from '../protocol/packet-descriptor.js';
 
 /**
@@ -85,6 +85,34 @@ export function encodeWithPfns<T>(layout: Layout<T>, value: T, pfns: readonly nu
     view.setBigUint64(layout.size + index * PFN_SIZE, BigInt(pfn), true);
   });
   return bytes;
+}
+
+/** A GPADL_HEADER whose range is consistent with itself, with the page count it announces. */
+export interface GpadlHeaderMessage extends MessageWithPfns<GpadlHeader> {
+  /** Pages the whole GPADL describes; `pfns` holds the first min(pageCount, 26). */
+  readonly pageCount: number;
+}
+
+/**
+ * Decodes a GPADL_HEADER and checks its form: one range, starting inside its first page, not
+ * empty, `rangeBufLen` = 8 + 8 × pages, and exactly min(pages, 26) PFNs in the message.
+ * @throws ProtocolError if anything disagrees.
+ */
+export function decodeGpadlHeader(bytes: Uint8Array): GpadlHeaderMessage {
+  const { message, pfns } = decodeWithPfns(GpadlHeader, bytes, GPADL_HEADER_MAX_PFNS);
+  const { range } = message;
+  const malformed = (field: 'rangeBufLen' | 'rangeCount' | 'range', problem: string, subfield = '') =>
+    new ProtocolError(problem, { layout: GpadlHeader.name, path: field + subfield, offset: GpadlHeader.offsetOf(field) });
+  if (message.rangeCount !== 1) throw malformed('rangeCount', `${message.rangeCount} ranges; only 1 is supported`);
+  if (range.byteOffset >= PAGE_SIZE) throw malformed('range', `${range.byteOffset} is not inside the first page`, '.byteOffset');
+  if (range.byteCount === 0) throw malformed('range', 'an empty range', '.byteCount');
+  const pageCount = gpaRangePageCount(range.byteOffset, range.byteCount);
+  if (message.rangeBufLen !== GpaRange.size + pageCount * PFN_SIZE) {
+    throw malformed('rangeBufLen', `${message.rangeBufLen} does not match the ${pageCount} pages of the range`);
+  }
+  const inHeader = Math.min(pageCount, GPADL_HEADER_MAX_PFNS);
+  if (pfns.length !== inHeader) throw malformed('range', `${pfns.length} PFNs where ${inHeader} are due`);
+  return { message, pfns, pageCount };
 }
 
 /** Pages a GPA range of `byteCount` bytes starting `byteOffset` bytes into its first page spans. */

@@ -105,7 +105,8 @@ interface Gpadl {
  * Host input is validated like the host validates the guest's: `receive` never throws, and a
  * malformed (`ProtocolError`) or unacceptable ({@link ChannelManagementViolation}) message is
  * reported to `notifier.violation`, counted, and changes nothing. Methods called in a state that
- * does not allow them throw {@link ClientStateError} and send nothing.
+ * does not allow them throw {@link ClientStateError} and send nothing; that includes every
+ * request while Unloading, since the UNLOAD releases everything.
  *
  * Numbering: GPADL handles are allocated from {@link FIRST_GPADL_HANDLE} upwards (never 0, never
  * one in use); GPADL_BODY messages carry `msgNumber` 1, 2, 3…; OPENCHANNEL uses the relid as

@@ -49,7 +49,10 @@ export interface VmbusServerNotifier {
   closeRequested(relid: number): void;
   /** The guest takes GPADL `gpadl` back: answer with `completeGpadlTeardown(gpadl)` once it is unmapped. */
   gpadlTeardownRequested(relid: number, gpadl: number): void;
-  /** A rescinded channel is gone for good on both sides; `relid` may be allocated again. */
+  /**
+   * A rescinded channel is gone on both sides (the guest released it, or unloaded, and the host
+   * owes nothing): `relid` is free again, or, if the device was re-offered, offered again now.
+   */
   relidReleased(relid: number): void;
   /** UNLOAD completed: UNLOAD_RESPONSE was sent and the connection is Disconnected. */
   unloaded(): void;

@@ -1,16 +1,15 @@
 import type { GuestMemory } from '@tsvisor/hypervisor-core';
 import { PAGE_SIZE, SYNIC_EVENT_FLAGS_PER_SINT } from '@tsvisor/hypervisor-core/guest';
 import { ProtocolError, type Guid, type Layout } from '@tsvisor/wire';
+import { VMBUS_MESSAGE_CONNECTION_ID } from '../protocol/message-connection.js';
 import {
   AllOffersDelivered,
   ChannelMessageType as T,
   ChannelOffer,
   CloseChannel,
   GPADL_BODY_MAX_PFNS,
-  GPADL_HEADER_MAX_PFNS,
   GpadlBody,
   GpadlCreated,
-  GpadlHeader,
   GpadlTeardown,
   GpadlTorndown,
   InitiateContact,
@@ -27,14 +26,14 @@ import {
   VersionResponse,
   VmbusVersion,
 } from '../protocol/channel-messages.js';
-import { GpaRange, PFN_SIZE } from '../protocol/packet-descriptor.js';
 import { RING_CONTROL_PAGE_SIZE } from '../protocol/ring-control.js';
 import { ChannelManagementViolation } from './channel-management-violation.js';
 import {
   decodeExact,
+  decodeGpadlHeader,
   decodeWithPfns,
-  gpaRangePageCount,
   readMessageType,
+  type GpadlHeaderMessage,
   type MessageWithPfns,
 } from './channel-message-frame.js';
 import { ChannelState } from './channel-state.js';
@@ -50,8 +49,6 @@ export type { GpadlOfferInfo, OpenRequest, VmbusServerNotifier } from './vmbus-s
 export const DEFAULT_MAX_GPADLS = 256;
 /** Default {@link VmbusServerOptions.maxGpadlPages}. */
 export const DEFAULT_MAX_GPADL_PAGES = 65_536;
-/** Default {@link VmbusServerOptions.messageConnectionId}, returned in VERSION_RESPONSE. */
-export const DEFAULT_MESSAGE_CONNECTION_ID = 1;
 /** A channel's default connection id (its event port) is this plus its relid. */
 export const CHANNEL_CONNECTION_ID_BASE = 0x1_0000;
 /** Highest relid: relids are bit numbers in the guest's 2048 event flags of the VMBus SINT. */
@@ -95,7 +92,7 @@ export interface ChannelOfferSpec {
 }
 
 /** What the host must still do for a channel: answer `openRequested` or `closeRequested`. */
-export type HostAction = 'open' | 'close';
+export type HostAnswer = 'open' | 'close';
 
 /** A read-only view of one channel, from {@link VmbusServer.channel}. */
 export interface ServerChannelInfo {
@@ -106,7 +103,7 @@ export interface ServerChannelInfo {
   /** The channel's connection id (its event port). */
   readonly connectionId: number;
   /** The host call the server waits for, if any: `completeOpen` or `completeClose`. */
-  readonly awaitingHost: HostAction | undefined;
+  readonly awaitingHost: HostAnswer | undefined;
   /** The open being served (Opening, Open, Closing, ClosingReopen; Revoked while the host closes it). */
   readonly openRequest: OpenRequest | undefined;
   /** Revoked or Reoffered, and the guest already let the relid go (only the host's close is due). */
@@ -127,7 +124,7 @@ interface Channel {
   state: ChannelState;
   offer: ChannelOffer;
   connectionId: number;
-  awaitingHost: HostAction | undefined;
+  awaitingHost: HostAnswer | undefined;
   /** See {@link ServerChannelInfo.openRequest}. */
   request: OpenRequest | undefined;
   /** ClosingReopen: the open to serve once the close is done. */
@@ -217,7 +214,7 @@ export class VmbusServer {
     this.versions = [...(options.versions ?? VMBUS_VERSIONS)];
     this.maxGpadls = options.maxGpadls ?? DEFAULT_MAX_GPADLS;
     this.maxGpadlPages = options.maxGpadlPages ?? DEFAULT_MAX_GPADL_PAGES;
-    this.messageConnectionId = options.messageConnectionId ?? DEFAULT_MESSAGE_CONNECTION_ID;
+    this.messageConnectionId = options.messageConnectionId ?? VMBUS_MESSAGE_CONNECTION_ID;
     if (this.versions.length === 0) throw new RangeError('the server must accept at least one version');
     for (const [name, value] of [
       ['maxGpadls', this.maxGpadls],
@@ -344,7 +341,7 @@ export class VmbusServer {
       case T.CLOSECHANNEL:
         return this.onCloseChannel(decodeExact(CloseChannel, bytes));
       case T.GPADL_HEADER:
-        return this.onGpadlHeader(decodeWithPfns(GpadlHeader, bytes, GPADL_HEADER_MAX_PFNS));
+        return this.onGpadlHeader(decodeGpadlHeader(bytes));
       case T.GPADL_BODY:
         return this.onGpadlBody(decodeWithPfns(GpadlBody, bytes, GPADL_BODY_MAX_PFNS));
       case T.GPADL_TEARDOWN:
@@ -449,31 +446,16 @@ export class VmbusServer {
       channel.state = ChannelState.Closing;
       channel.awaitingHost = 'close';
       this.effects.push(() => this.notifier.closeRequested(relid));
-    } else if (channel && isRescinded(channel)) {
-      // The guest closes what it had open before the rescind; the host side is closed already.
+    } else if (channel && isRescinded(channel) && channel.guestMayClose) {
+      // The guest closes what it had open before the rescind; the rescind already closed the host side.
       channel.guestMayClose = false;
     } else {
       throw this.violation(T.CLOSECHANNEL, channel?.state ?? 'absent', `channel ${relid} is not open`, { relid });
     }
   }
 
-  private onGpadlHeader({ message, pfns }: MessageWithPfns<GpadlHeader>): void {
+  private onGpadlHeader({ message, pfns, pageCount }: GpadlHeaderMessage): void {
     const { childRelid: relid, gpadl: handle, range } = message;
-    // Form first: a malformed header is refused without an answer.
-    const malformed = (field: 'rangeBufLen' | 'rangeCount' | 'range', problem: string, subfield = '') =>
-      new ProtocolError(problem, { layout: GpadlHeader.name, path: field + subfield, offset: GpadlHeader.offsetOf(field) });
-    if (message.rangeCount !== 1) throw malformed('rangeCount', `${message.rangeCount} ranges; only 1 is supported`);
-    if (range.byteOffset >= PAGE_SIZE) {
-      throw malformed('range', `${range.byteOffset} is not inside the first page`, '.byteOffset');
-    }
-    if (range.byteCount === 0) throw malformed('range', 'an empty range', '.byteCount');
-    const pageCount = gpaRangePageCount(range.byteOffset, range.byteCount);
-    if (message.rangeBufLen !== GpaRange.size + pageCount * PFN_SIZE) {
-      throw malformed('rangeBufLen', `${message.rangeBufLen} does not match the ${pageCount} pages of the range`);
-    }
-    const inHeader = Math.min(pageCount, GPADL_HEADER_MAX_PFNS);
-    if (pfns.length !== inHeader) throw malformed('range', `${pfns.length} PFNs where ${inHeader} are due`);
-
     this.requireConnection(T.GPADL_HEADER, { relid, gpadl: handle });
     if (handle === 0) throw this.violation(T.GPADL_HEADER, 'absent', 'GPADL handle 0 is reserved', { relid, gpadl: 0 });
     const existing = this.gpadls.get(handle);
@@ -932,7 +914,7 @@ export class VmbusServer {
   private openProblem(channel: Channel, request: OpenRequest): string | undefined {
     const gpadl = this.gpadls.get(request.gpadl);
     if (!gpadl) return `GPADL ${request.gpadl} does not exist`;
-    
+    if (gpadl.relid !== channel.relid) return `GPADL ${request.gpadl} belongs to channel ${gpadl.relid}`;
     if (gpadl.state !== GpadlState.Accepted) return `GPADL ${request.gpadl} is ${gpadl.state}`;
     if (gpadl.byteOffset !== 0 || gpadl.byteCount !== gpadl.pageCount * PAGE_SIZE) {
       return `GPADL ${request.gpadl} is not whole pages`;

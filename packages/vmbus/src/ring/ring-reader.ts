@@ -38,6 +38,8 @@ export class RingReader {
   private readIndex: number;
   private published: number;
   private lastStart = -1;
+  /** The write index at the last look: packets up to it can be read without a shared load. */
+  private knownWrite: number;
   private readonly header = new Uint8Array(DESCRIPTOR_SIZE);
   private readonly headerView = new DataView(this.header.buffer);
   /** Signals sent to the writer (flow control). */
@@ -49,11 +51,13 @@ export class RingReader {
   ) {
     this.readIndex = ring.loadIndex(RingControlOffset.READ_INDEX, 'readIndex');
     this.published = this.readIndex;
+    this.knownWrite = this.readIndex;
   }
 
   /** Bytes written and not yet read. */
   available(): number {
-    return this.ring.distance(this.readIndex, this.ring.loadIndex(RingControlOffset.WRITE_INDEX, 'writeIndex'));
+    this.knownWrite = this.ring.loadIndex(RingControlOffset.WRITE_INDEX, 'writeIndex');
+    return this.ring.distance(this.readIndex, this.knownWrite);
   }
 
   /**
@@ -64,8 +68,11 @@ export class RingReader {
    */
   next(packet: RingPacket, scratch: Uint8Array): boolean {
     const ring = this.ring;
-    const available = this.available();
-    if (available === 0) return false;
+    let available = ring.distance(this.readIndex, this.knownWrite);
+    if (available === 0) {
+      available = this.available();
+      if (available === 0) return false;
+    }
     if (available < DESCRIPTOR_SIZE + FOOTER_SIZE) throw this.fault(`only ${available} bytes available, less than a packet`);
     let h = ring.view;
     let at = this.readIndex;

@@ -14,6 +14,10 @@ const FOOTER_SIZE = PacketFooter.size;
 export class RingWriter {
   private committed: number;
   private pending: number;
+  /** Free bytes at the last look at the read index, less what was appended since: a lower bound. */
+  private knownFree = 0;
+  /** This writer asked the reader for a signal (pending_send_size is set). */
+  private spaceRequested = false;
   private readonly descriptor = new Uint8Array(DESCRIPTOR_SIZE);
   private readonly descriptorView = new DataView(this.descriptor.buffer);
   private readonly padding = new Uint8Array(8);
@@ -42,7 +46,8 @@ export class RingWriter {
   /** Bytes that can be appended now (a ring is never filled completely: full ≠ empty). */
   freeBytes(): number {
     const read = this.ring.loadIndex(RingControlOffset.READ_INDEX, 'readIndex');
-    return this.ring.size - this.ring.distance(read, this.pending) - 8;
+    this.knownFree = this.ring.size - this.ring.distance(read, this.pending) - 8;
+    return this.knownFree;
   }
 
   /**
@@ -51,12 +56,18 @@ export class RingWriter {
    * saw the request will not signal. A satisfied request is withdrawn.
    */
   hasRoomFor(bytes: number): boolean {
+    // The reader only ever frees space, so a lower bound that suffices needs no shared load.
+    if (bytes <= this.knownFree && !this.spaceRequested) return true;
     const ring = this.ring;
     if (bytes > this.freeBytes()) {
       ring.store(RingControlOffset.PENDING_SEND_SIZE, Math.max(bytes, ring.size >>> 2) & ~7);
+      this.spaceRequested = true;
       if (bytes > this.freeBytes()) return false;
     }
-    if (ring.load(RingControlOffset.PENDING_SEND_SIZE) !== 0) ring.store(RingControlOffset.PENDING_SEND_SIZE, 0);
+    if (this.spaceRequested) {
+      ring.store(RingControlOffset.PENDING_SEND_SIZE, 0);
+      this.spaceRequested = false;
+    }
     return true;
   }
 
@@ -119,6 +130,7 @@ export class RingWriter {
     view.setUint32(at, 0, true);
     view.setUint32(at + 4, start, true);
     this.pending = ring.advance(at, FOOTER_SIZE);
+    this.knownFree -= needed;
     return true;
   }
 

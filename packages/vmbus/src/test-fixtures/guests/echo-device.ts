@@ -12,14 +12,13 @@ export default async function main(vp: VpEnvironment): Promise<void> {
   const serve = async (relid: number): Promise<void> => {
     const offer = vmbus.offers.get(relid)!;
     const channel = await vmbus.open(offer, { ringPages: TEST_RING_PAGES });
-    const memory = { buffer: vp.memory, isDevicePfn: (pfn: number) => pfn >= 0 && pfn * 4096 < vp.reservedFirstGpa };
     channel.packets$.subscribe((packet) => {
       if (packet.completionRequested) {
         channel.complete(packet, packet.payload());
         return;
       }
       if (packet.type === 9) {
-        for (const view of packet.gpaRanges().segments(memory, 0)) view.reverse();
+        for (const view of packet.gpaRanges().segments(vmbus.memory, 0)) view.reverse();
       }
       void channel.send({ payload: packet.payload().slice() });
     });

@@ -1,5 +1,6 @@
 import { PAGE_SIZE, type VpEnvironment } from '@tsvisor/hypervisor-core/guest';
 import { GuestVmbus } from '../../guest/guest-vmbus.js';
+import { ClientGpadlState } from '../../management/client-gpadl-state.js';
 import { DEAF_DEVICE_TYPE, ECHO_DEVICE_TYPE, GREEDY_DEVICE_TYPE, GUEST_ARENA, SCRIBBLED_DEVICE_TYPE, TEST_RING_PAGES } from '../vmbus-fixtures.js';
 
 /**
@@ -27,6 +28,14 @@ export default async function main(vp: VpEnvironment): Promise<void> {
   const greedy = vmbus.find(GREEDY_DEVICE_TYPE)[0]!;
   vmbus.client.createGpadl(greedy.relid, [GUEST_ARENA.firstPfn + 500, vp.reservedFirstGpa / PAGE_SIZE]);
   vmbus.client.createGpadl(greedy.relid, [vp.memorySize / PAGE_SIZE + 7]);
+  // Valid pages, but the rings would be scattered: the host refuses to open on them.
+  const scattered = GUEST_ARENA.firstPfn + 400;
+  const gpadl = vmbus.client.createGpadl(greedy.relid, [scattered, scattered + 2, scattered + 4, scattered + 6]);
+  await new Promise<void>((resolve) => {
+    const check = (): void => void (vmbus.client.gpadlState(gpadl) === ClientGpadlState.Created ? resolve() : vp.waitForInterrupt(1).then(check));
+    check();
+  });
+  vmbus.client.open(greedy.relid, { gpadl, downstreamRingPageOffset: 2, targetVp: vp.vpIndex });
   // Serve until the partition stops.
   await new Promise<never>(() => undefined);
 }
