@@ -78,6 +78,7 @@ const NO_SUBSCRIBER = -2;
 /** Poll mode: drain passes chained as microtasks before one yields to the event loop. */
 const MICROTASK_PASSES = 64;
 const COMPLETION_OVERHEAD = RingWriter.packetSize(0, 0);
+/** An empty payload (shared: it has no bytes to change). */
 const NO_HEADER = new Uint8Array(0);
 
 /**
@@ -249,7 +250,7 @@ export class Channel {
       }
       const id = this.allocateTransactionId();
       this.pending.set(id, subscriber);
-      const entry: WaitingSend = { packet, transactionId: id, flags: PACKET_FLAG_COMPLETION_REQUESTED };
+      let entry: WaitingSend | undefined;
       if (this.waiting.length === 0 && this.append(packet, id, PACKET_FLAG_COMPLETION_REQUESTED)) {
         this.scheduleFlush();
       } else if (this.waiting.length >= this.maxWaitingSends) {
@@ -257,12 +258,15 @@ export class Channel {
         subscriber.error(new RangeError(`channel ${this.name}: ${this.maxWaitingSends} sends already wait for room`));
         return undefined;
       } else {
+        entry = { packet, transactionId: id, flags: PACKET_FLAG_COMPLETION_REQUESTED };
         this.waiting.push(entry);
       }
       return () => {
-        this.pending.delete(id);
-        const at = this.waiting.indexOf(entry);
-        if (at >= 0) this.waiting.splice(at, 1);
+        if (this.pending.get(id) === subscriber) this.pending.delete(id);
+        if (entry) {
+          const at = this.waiting.indexOf(entry);
+          if (at >= 0) this.waiting.splice(at, 1);
+        }
       };
     });
   }
@@ -516,7 +520,7 @@ export class Channel {
     }
     this.counts.completionsReceived++;
     this.pending.delete(packet.transactionIdLow);
-    const payload = packet.bytes.slice(packet.payloadOffset, packet.start + packet.length);
+    const payload = packet.payloadLength === 0 ? NO_HEADER : packet.bytes.slice(packet.payloadOffset, packet.start + packet.length);
     try {
       subscriber.next({ transactionId: packet.transactionIdLow, payload });
       subscriber.complete();

@@ -57,6 +57,10 @@ export class RingMemory {
   /** Copies `length` bytes of `source` from `sourceOffset` into the data area at `position`, wrapping. */
   copyIn(position: number, source: Uint8Array, sourceOffset: number, length: number): void {
     if (length === 0) return;
+    if (sourceOffset === 0 && length === source.length && position + length <= this.size) {
+      this.data.set(source, position); // the common case, without allocating a view
+      return;
+    }
     const first = Math.min(length, this.size - position);
     this.data.set(source.subarray(sourceOffset, sourceOffset + first), position);
     if (first < length) this.data.set(source.subarray(sourceOffset + first, sourceOffset + length), 0);

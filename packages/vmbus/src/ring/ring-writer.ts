@@ -16,11 +16,10 @@ export class RingWriter {
   private pending: number;
   /** Free bytes at the last look at the read index, less what was appended since: a lower bound. */
   private knownFree = 0;
-  /** This writer asked the reader for a signal (pending_send_size is set). */
-  private spaceRequested = false;
+  /** Bytes this writer asked the reader to signal for (pending_send_size is set); 0 = none. */
+  private requestedBytes = 0;
   private readonly descriptor = new Uint8Array(DESCRIPTOR_SIZE);
   private readonly descriptorView = new DataView(this.descriptor.buffer);
-  private readonly padding = new Uint8Array(8);
   /** Signals sent to the reader. */
   signals = 0;
 
@@ -57,16 +56,18 @@ export class RingWriter {
    */
   hasRoomFor(bytes: number): boolean {
     // The reader only ever frees space, so a lower bound that suffices needs no shared load.
-    if (bytes <= this.knownFree && !this.spaceRequested) return true;
+    if (bytes <= this.knownFree && this.requestedBytes === 0) return true;
     const ring = this.ring;
     if (bytes > this.freeBytes()) {
-      ring.store(RingControlOffset.PENDING_SEND_SIZE, Math.max(bytes, ring.size >>> 2) & ~7);
-      this.spaceRequested = true;
+      // A request stands until free space covers the largest amount asked for, so a smaller
+      // check that succeeds meanwhile does not withdraw it.
+      this.requestedBytes = Math.max(this.requestedBytes, bytes);
+      ring.store(RingControlOffset.PENDING_SEND_SIZE, Math.max(this.requestedBytes, ring.size >>> 2) & ~7);
       if (bytes > this.freeBytes()) return false;
     }
-    if (this.spaceRequested) {
+    if (this.requestedBytes !== 0 && this.knownFree >= this.requestedBytes) {
       ring.store(RingControlOffset.PENDING_SEND_SIZE, 0);
-      this.spaceRequested = false;
+      this.requestedBytes = 0;
     }
     return true;
   }
@@ -123,7 +124,8 @@ export class RingWriter {
     at = ring.advance(at, payloadLength);
     const pad = (8 - ((headerLength + payloadLength) & 7)) & 7;
     if (pad) {
-      ring.copyIn(at, this.padding, 0, pad);
+      // Padding ends on an 8-byte boundary, so it never wraps.
+      ring.data.fill(0, at, at + pad);
       at = ring.advance(at, pad);
     }
     // The footer is 8-byte aligned and 8 bytes long: it never wraps.

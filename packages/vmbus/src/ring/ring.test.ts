@@ -153,6 +153,25 @@ describe('RingWriter and RingReader', () => {
     expect([...p.bytes.subarray(p.dataOffset, p.dataOffset + 2000)]).toEqual([...bytes(2000, 2)]);
   });
 
+  it('keeps a request for room standing while a smaller check succeeds (no lost wake-up)', () => {
+    const { memory, writer, reader, signals } = makeRing(4);
+    const size = 4 * PAGE;
+    while (writer.tryAppend(PacketType.DATA_INBAND, 0, 1, 0, undefined, new Uint8Array(1000)));
+    writer.commit();
+    expect(writer.hasRoomFor(5000)).toBe(false);
+    const p = packet();
+    const scratch = new Uint8Array(size);
+    reader.next(p, scratch);
+    reader.commit();
+    // Room for a small completion, not for the 5000 bytes still wanted: the request stays.
+    expect(writer.hasRoomFor(100)).toBe(true);
+    expect(memory.load(RingControlOffset.PENDING_SEND_SIZE)).toBe(5000);
+    while (signals().writer === 0 && reader.next(p, scratch)) reader.commit();
+    expect(signals().writer).toBe(1);
+    expect(writer.hasRoomFor(5000)).toBe(true);
+    expect(memory.load(RingControlOffset.PENDING_SEND_SIZE)).toBe(0);
+  });
+
   it('keeps reserved bytes free for completions', () => {
     const { writer } = makeRing(1);
     const free = writer.freeBytes();

@@ -15,6 +15,18 @@ const SIZES: readonly [string, number][] = [
   ['64KiB', 65536],
 ];
 
+/** The median over {@link RUNS} windows (after one warm-up window) of how fast `count()` grows, per second. */
+async function medianRate(count: () => number): Promise<number> {
+  const sample = async (): Promise<number> => {
+    const from = count();
+    const start = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+    return (count() - from) / ((performance.now() - start) / 1000);
+  };
+  await sample();
+  return median(RUNS, sample);
+}
+
 /** Packets per second a VP's raw RingWriter gets to a host RingReader, for one payload size. */
 async function ringThroughput(hypervisor: Hypervisor, size: number): Promise<number> {
   const partition = hypervisor.createPartition({
@@ -42,14 +54,7 @@ async function ringThroughput(hypervisor: Hypervisor, size: number): Promise<num
   const request = new Uint8Array(4);
   new DataView(request.buffer).setUint32(0, size, true);
   partition.synic.postMessage(0, 2, 1, request);
-  const sample = async (): Promise<number> => {
-    const from = count;
-    const start = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
-    return (count - from) / ((performance.now() - start) / 1000);
-  };
-  await sample(); // warm-up
-  const rate = await median(RUNS, sample);
+  const rate = await medianRate(() => count);
   await partition.stop();
   await hypervisor.destroyPartition(partition);
   return rate;
@@ -87,14 +92,7 @@ async function channelThroughput(hypervisor: Hypervisor, size: number): Promise<
   const { partition, vmbus, channel } = await benchChannel(hypervisor, 'channel-writer', userDefined, true);
   let count = 0;
   channel.packets$.subscribe(() => count++);
-  const sample = async (): Promise<number> => {
-    const from = count;
-    const start = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
-    return (count - from) / ((performance.now() - start) / 1000);
-  };
-  await sample(); // warm-up
-  const rate = await median(RUNS, sample);
+  const rate = await medianRate(() => count);
   await release(hypervisor, partition, vmbus);
   return rate;
 }
