@@ -252,6 +252,8 @@ export class Channel {
       this.pending.set(id, subscriber);
       let entry: WaitingSend | undefined;
       if (this.waiting.length === 0 && this.append(packet, id, PACKET_FLAG_COMPLETION_REQUESTED)) {
+        // Poll mode trades batching for latency: the request goes out now.
+        if (this.poll) this.writer.commit();
         this.scheduleFlush();
       } else if (this.waiting.length >= this.maxWaitingSends) {
         this.pending.delete(id);
@@ -295,6 +297,7 @@ export class Channel {
     );
     if (!ok) throw new Error(`channel ${this.name}: the room reserved for a completion is gone`);
     this.counts.completionsSent++;
+    if (this.poll) this.writer.commit();
     this.scheduleFlush();
     return true;
   }
@@ -534,11 +537,13 @@ export class Channel {
     const poll = this.poll!;
     const reader = this.reader;
     const spins = poll.spins;
-    for (let i = 0; i < spins; i++) {
+    for (let i = 1; i <= spins; i++) {
       if (reader.available() !== 0) {
         poll.hit();
         return true;
       }
+      // Publish what was read if the writer is waiting for room (the commit is lazy otherwise).
+      if ((i & 255) === 0) reader.commit();
     }
     poll.miss();
     return false;

@@ -60,6 +60,18 @@ describe('HostVmbus with a guest in a real partition', () => {
     expect((await firstValueFrom((await vm.channel(0)).request({ payload: bytes(8, 4) }))).payload[0]).toBe(4);
   });
 
+  it('answers requests with both ends in poll mode, spinning instead of sleeping', async () => {
+    vm = await startVmbusPartition({
+      guest: guest('echo-device'),
+      offers: [{ ...testOffer(ECHO_DEVICE_TYPE, 1), userDefined: new Uint8Array([1]), poll: true }],
+    });
+    const channel = await vm.channel(0);
+    for (let i = 0; i < 500; i++) expect((await firstValueFrom(channel.request({ payload: bytes(16, i) }))).payload[0]).toBe(i & 0xff);
+    const counters = channel.counters();
+    expect(counters.pollHits + counters.pollMisses).toBeGreaterThan(0);
+    expect(counters.completionsReceived).toBe(500);
+  });
+
   it('carries sub-channels of one device independently', async () => {
     const device = testOffer(ECHO_DEVICE_TYPE, 1);
     vm = await startVmbusPartition({

@@ -38,6 +38,8 @@ export class RingReader {
   private readIndex: number;
   private published: number;
   private lastStart = -1;
+  /** Whether this reader set the interrupt mask (it alone writes it). */
+  private masked = false;
   /** The write index at the last look: packets up to it can be read without a shared load. */
   private knownWrite: number;
   private readonly header = new Uint8Array(DESCRIPTOR_SIZE);
@@ -125,17 +127,22 @@ export class RingReader {
   /**
    * Publishes the read index (a batch of reads commits once) and signals the writer if free
    * space just crossed the pending_send_size it asked for. Returns whether it signalled.
+   *
+   * Unless `force`d, publishing waits until an eighth of the ring has been read or the writer
+   * asks for room: every store to the control line costs the writer a cache miss. Force it
+   * before going idle, so that a writer waiting for room sees all that was read.
    */
-  commit(): boolean {
+  commit(force = false): boolean {
     if (this.readIndex === this.published) return false;
     const ring = this.ring;
+    const pendingSendSize = ring.load(RingControlOffset.PENDING_SEND_SIZE) & ~7;
+    if (!force && pendingSendSize === 0 && ring.distance(this.published, this.readIndex) < ring.size >>> 3) return false;
     const write = ring.loadIndex(RingControlOffset.WRITE_INDEX, 'writeIndex');
     const freeBefore = ring.size - ring.distance(this.published, write) - 8;
     ring.store(RingControlOffset.READ_INDEX, this.readIndex);
     this.published = this.readIndex;
-    if ((ring.load(RingControlOffset.FEATURE_BITS) & RING_FEATURE_PENDING_SEND_SIZE) === 0) return false;
-    const pendingSendSize = ring.load(RingControlOffset.PENDING_SEND_SIZE) & ~7;
     if (pendingSendSize === 0) return false;
+    if ((ring.load(RingControlOffset.FEATURE_BITS) & RING_FEATURE_PENDING_SEND_SIZE) === 0) return false;
     const freeAfter = ring.size - ring.distance(this.readIndex, write) - 8;
     if (freeBefore > pendingSendSize || freeAfter <= pendingSendSize) return false;
     this.signals++;
@@ -145,15 +152,19 @@ export class RingReader {
 
   /** Masks the writer's signals while draining. */
   beginDrain(): void {
+    if (this.masked) return; // a redundant store would still cost the writer a cache miss
     this.ring.store(RingControlOffset.INTERRUPT_MASK, 1);
+    this.masked = true;
   }
 
   /**
-   * Unmasks, then re-checks: returns true if data arrived meanwhile (a writer that saw the
-   * mask skipped its signal), in which case keep draining.
+   * Publishes what was read, unmasks, then re-checks: returns true if data arrived meanwhile (a
+   * writer that saw the mask skipped its signal), in which case keep draining.
    */
   endDrain(): boolean {
+    this.commit(true);
     this.ring.store(RingControlOffset.INTERRUPT_MASK, 0);
+    this.masked = false;
     return this.available() !== 0;
   }
 

@@ -89,10 +89,37 @@ describe('RingWriter and RingReader', () => {
     const p = packet();
     const target = new Uint8Array(2 * PAGE);
     while (reader.next(p, target));
-    reader.commit();
+    reader.commit(true); // the reader goes idle
     writer.tryAppend(PacketType.DATA_INBAND, 0, 4, 0, undefined, bytes(10, 4));
     expect(writer.commit()).toBe(true);
     expect(signals().reader).toBe(2);
+  });
+
+  it('publishes the read index lazily: after an eighth of the ring, when the writer asks for room, or when forced', () => {
+    const { memory, writer, reader } = makeRing(4);
+    const size = 4 * PAGE;
+    const p = packet();
+    const scratch = new Uint8Array(size);
+    for (let i = 0; i < 3; i++) writer.tryAppend(PacketType.DATA_INBAND, 0, i, 0, undefined, bytes(40, i));
+    writer.commit();
+    reader.next(p, scratch);
+    reader.commit();
+    expect(memory.load(RingControlOffset.READ_INDEX)).toBe(0);
+    reader.commit(true);
+    expect(memory.load(RingControlOffset.READ_INDEX)).toBe(64);
+    while (writer.tryAppend(PacketType.DATA_INBAND, 0, 9, 0, undefined, bytes(1000, 9)));
+    writer.commit();
+    reader.next(p, scratch);
+    reader.commit();
+    expect(memory.load(RingControlOffset.READ_INDEX)).toBe(128); // the writer asked for room
+    let read = 128;
+    memory.store(RingControlOffset.PENDING_SEND_SIZE, 0);
+    while (reader.next(p, scratch)) {
+      read += p.length + 8;
+      reader.commit();
+      if (memory.load(RingControlOffset.READ_INDEX) === read) break;
+    }
+    expect(read - 128).toBeGreaterThanOrEqual(size / 8);
   });
 
   it('skips the signal while the reader drains, and the unmask-then-recheck finds the packet', () => {

@@ -3,7 +3,8 @@ import { GuestVmbus } from '../../guest/guest-vmbus.js';
 import { ECHO_DEVICE_TYPE, GUEST_ARENA, TEST_RING_PAGES } from '../vmbus-fixtures.js';
 
 /**
- * Test guest: connects to VMBus and opens every echo-device offer (now and hot-added later).
+ * Test guest: connects to VMBus and opens every echo-device offer (now and hot-added later), in
+ * poll mode when the offer's first user-defined byte is 1.
  * A packet that asks for a completion is completed with its own payload; any other packet is
  * sent back as it came, GPA-direct data reversed in place first.
  */
@@ -11,7 +12,7 @@ export default async function main(vp: VpEnvironment): Promise<void> {
   const vmbus = new GuestVmbus(vp, { arena: GUEST_ARENA });
   const serve = async (relid: number): Promise<void> => {
     const offer = vmbus.offers.get(relid)!;
-    const channel = await vmbus.open(offer, { ringPages: TEST_RING_PAGES });
+    const channel = await vmbus.open(offer, { ringPages: TEST_RING_PAGES, poll: offer.userDefined[0] === 1 });
     channel.packets$.subscribe((packet) => {
       if (packet.completionRequested) {
         channel.complete(packet, packet.payload());
