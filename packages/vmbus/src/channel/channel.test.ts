@@ -234,6 +234,26 @@ describe('Channel', () => {
     expect((await echoed).payload[0]).toBe(9);
   });
 
+  it('faults the channel, with a typed error to the sender, when the peer breaks the read index of the ring it is sent', async () => {
+    const { host, guest, downstream } = createChannelPair();
+    host.trySend({ payload: bytes(8, 1) });
+    downstream.store(RingControlOffset.READ_INDEX, 13);
+    let thrown: unknown;
+    // The writer trusts its lower bound of free space until it runs out, then looks.
+    for (let i = 0; i < 2000 && thrown === undefined; i++) {
+      try {
+        host.trySend({ payload: bytes(64, 1) });
+      } catch (error) {
+        thrown = error;
+      }
+    }
+    expect(thrown).toBeInstanceOf(ChannelClosedError);
+    expect((thrown as ChannelClosedError).cause).toBeInstanceOf(ProtocolError);
+    expect(host.state).toBe(ChannelStatus.Faulted);
+    await expect(firstValueFrom(host.request({ payload: bytes(8, 1) }))).rejects.toBeInstanceOf(ChannelClosedError);
+    expect(guest.state).toBe(ChannelStatus.Open);
+  });
+
   it('fails pending requests and waiting sends when it closes, and completes packets$', async () => {
     const { host, guest } = createChannelPair({ ringPages: 2 });
     const done = lastValueFrom(guest.packets$.pipe(toArray()));

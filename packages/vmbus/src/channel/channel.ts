@@ -210,12 +210,17 @@ export class Channel {
   /**
    * Appends a packet if the outgoing ring has room now (keeping room reserved for completions);
    * returns false otherwise, and the peer will interrupt when room frees. Never allocates.
-   * Throws {@link ChannelClosedError} when the channel is not open.
+   * Throws {@link ChannelClosedError} when the channel is not open, or when this send found the
+   * peer's ring control words broken (the channel is then faulted).
    */
   trySend(packet: OutgoingPacket): boolean {
     this.assertOpen();
     if (this.waiting.length !== 0) return false; // keep order behind waiting sends
-    if (!this.append(packet, 0, 0)) return false;
+    try {
+      if (!this.append(packet, 0, 0)) return false;
+    } catch (error) {
+      throw this.faultFrom(error);
+    }
     this.scheduleFlush();
     return true;
   }
@@ -251,9 +256,17 @@ export class Channel {
       const id = this.allocateTransactionId();
       this.pending.set(id, subscriber);
       let entry: WaitingSend | undefined;
-      if (this.waiting.length === 0 && this.append(packet, id, PACKET_FLAG_COMPLETION_REQUESTED)) {
+      let sent: boolean;
+      try {
+        sent = this.waiting.length === 0 && this.append(packet, id, PACKET_FLAG_COMPLETION_REQUESTED);
         // Poll mode trades batching for latency: the request goes out now.
-        if (this.poll) this.writer.commit();
+        if (sent && this.poll) this.writer.commit();
+      } catch (error) {
+        this.pending.delete(id);
+        subscriber.error(this.faultFrom(error));
+        return undefined;
+      }
+      if (sent) {
         this.scheduleFlush();
       } else if (this.waiting.length >= this.maxWaitingSends) {
         this.pending.delete(id);
@@ -284,20 +297,26 @@ export class Channel {
     if ((target.transactionIdLow | target.transactionIdHigh) === 0 || this.owedCompletions === 0) return false;
     if (length > this.maxCompletionSize) throw new RangeError(`completion of ${length} bytes exceeds maxCompletionSize ${this.maxCompletionSize}`);
     this.owedCompletions--;
-    const ok = this.writer.tryAppend(
-      PacketType.COMPLETION,
-      0,
-      target.transactionIdLow,
-      target.transactionIdHigh,
-      undefined,
-      payload,
-      offset,
-      length,
-      this.owedCompletions * this.completionPacketSize,
-    );
+    let ok: boolean;
+    try {
+      ok = this.writer.tryAppend(
+        PacketType.COMPLETION,
+        0,
+        target.transactionIdLow,
+        target.transactionIdHigh,
+        undefined,
+        payload,
+        offset,
+        length,
+        this.owedCompletions * this.completionPacketSize,
+      );
+      if (ok && this.poll) this.writer.commit();
+    } catch (error) {
+      this.faultFrom(error);
+      return false;
+    }
     if (!ok) throw new Error(`channel ${this.name}: the room reserved for a completion is gone`);
     this.counts.completionsSent++;
-    if (this.poll) this.writer.commit();
     this.scheduleFlush();
     return true;
   }
@@ -547,6 +566,16 @@ export class Channel {
     }
     poll.miss();
     return false;
+  }
+
+  /**
+   * The peer broke the protocol under a send (a hostile read index): faults the channel and
+   * returns the ChannelClosedError to give the caller. Any other error is a bug: rethrown.
+   */
+  private faultFrom(error: unknown): ChannelClosedError {
+    if (!(error instanceof ProtocolError)) throw error;
+    this.end(ChannelStatus.Faulted, error);
+    return new ChannelClosedError(this.name, ChannelStatus.Faulted, { cause: error });
   }
 
   private failWith(error: unknown): void {
