@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelStatus } from '../channel/channel-status.js';
 import { ChannelState } from '../management/channel-state.js';
 import { ConnectionState } from '../management/connection-state.js';
+import { VmbusVersion } from '../protocol/channel-messages.js';
 import {
   DEAF_DEVICE_TYPE,
   ECHO_DEVICE_TYPE,
@@ -43,6 +44,17 @@ describe('HostVmbus with a guest in a real partition', () => {
     for (let i = 0; i < 50; i++) await channel.send({ payload: bytes(64, i) });
     expect(await back).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(vm.vmbus.server.violations).toBe(0);
+  });
+
+  it('settles on the newest version both sides support', async () => {
+    vm = await startVmbusPartition({
+      guest: guest('echo-device'),
+      offers: [testOffer(ECHO_DEVICE_TYPE, 1)],
+      vmbus: { versions: [VmbusVersion.V4_0, VmbusVersion.V3_0] },
+    });
+    const channel = await vm.channel(0);
+    expect(vm.vmbus.server.version).toBe(VmbusVersion.V4_0);
+    expect((await firstValueFrom(channel.request({ payload: bytes(8, 5) }))).payload[0]).toBe(5);
   });
 
   it('offers a device hot-added after boot, and revokes the channel of a rescinded one', async () => {

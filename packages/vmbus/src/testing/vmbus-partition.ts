@@ -1,7 +1,7 @@
 import { Hypervisor, type Partition } from '@tsvisor/hypervisor-core';
 import { firstValueFrom, timeout } from 'rxjs';
 import type { Channel } from '../channel/channel.js';
-import { HostVmbus, type HostChannelOffer, type HostOfferSpec } from '../host/host-vmbus.js';
+import { HostVmbus, type HostChannelOffer, type HostOfferSpec, type HostVmbusOptions } from '../host/host-vmbus.js';
 
 /** Options of {@link startVmbusPartition}. */
 export interface VmbusPartitionOptions {
@@ -14,6 +14,8 @@ export interface VmbusPartitionOptions {
   /** Share a hypervisor between partitions; default a fresh one, shut down by `stop`. */
   readonly hypervisor?: Hypervisor;
   readonly name?: string;
+  /** Options of the host side of VMBus (versions the host accepts). */
+  readonly vmbus?: HostVmbusOptions;
 }
 
 /** A running partition with VMBus; see {@link startVmbusPartition}. */
@@ -48,7 +50,7 @@ export async function startVmbusPartition(options: VmbusPartitionOptions): Promi
     memoryBytes: options.memoryBytes ?? 4 * 1024 * 1024,
     guest: { entry: options.guest },
   });
-  const vmbus = new HostVmbus(partition);
+  const vmbus = new HostVmbus(partition, options.vmbus);
   const offers = options.offers.map((spec) => vmbus.offer(spec));
   const stop = async (): Promise<void> => {
     vmbus.close();
