@@ -1,11 +1,12 @@
 import { PostMessageInput, SYNIC_MAX_PAYLOAD, type VpEnvironment } from '@tsvisor/hypervisor-core/guest';
+import { encodeUtf8 } from '@tsvisor/wire';
 
 /** The connection id the demo host grants for console text. */
 export const DEBUG_CONSOLE_CONNECTION = 1;
 
 /**
  * A guest's console before VMBus exists: UTF-8 text over the PostMessage hypercall, 240
- * bytes a message. (The guest realm has no TextEncoder, so it encodes by hand.)
+ * bytes a message. (The guest realm has no TextEncoder: `encodeUtf8` of the wire codec does it.)
  */
 export class DebugConsole {
   private readonly input: DataView;
@@ -26,16 +27,4 @@ export class DebugConsole {
       this.vp.postMessage(this.vp.synic.hypercallInputGpa);
     }
   }
-}
-
-function encodeUtf8(text: string): Uint8Array {
-  const out: number[] = [];
-  for (const char of text) {
-    const c = char.codePointAt(0)!;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return Uint8Array.from(out);
 }

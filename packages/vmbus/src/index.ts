@@ -37,3 +37,4 @@ export { HostVmbus, HostChannelOffer, type HostOfferSpec, type HostVmbusOptions,
 export { GuestVmbus, VmbusRequestError, type GuestOffer, type GuestOpenOptions, type GuestVmbusOptions } from './guest/guest-vmbus.js';
 export { GuestSynic } from './guest/guest-synic.js';
 export { GuestPageArena } from './guest/guest-page-arena.js';
+export { PAGE_SIZE, type VpEnvironment } from '@tsvisor/hypervisor-core/guest';

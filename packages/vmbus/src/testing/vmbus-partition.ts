@@ -16,6 +16,8 @@ export interface VmbusPartitionOptions {
   readonly name?: string;
   /** Options of the host side of VMBus (versions the host accepts). */
   readonly vmbus?: HostVmbusOptions;
+  /** Runs after the partition is created and before it starts: grant extra ports here. */
+  readonly beforeStart?: (partition: Partition) => void;
 }
 
 /** A running partition with VMBus; see {@link startVmbusPartition}. */
@@ -52,6 +54,7 @@ export async function startVmbusPartition(options: VmbusPartitionOptions): Promi
   });
   const vmbus = new HostVmbus(partition, options.vmbus);
   const offers = options.offers.map((spec) => vmbus.offer(spec));
+  options.beforeStart?.(partition);
   const stop = async (): Promise<void> => {
     vmbus.close();
     if (partition.state === 'running' || partition.state === 'paused') await partition.stop();
