@@ -235,6 +235,14 @@ export class GuestVmbus {
     this.arena.release(opened.firstPfn, opened.pages);
   }
 
+  /**
+   * Publishes what every open channel has appended but not yet committed (a guest about to halt
+   * calls this, so that its last answers reach the host).
+   */
+  flush(): void {
+    for (const opened of this.channels.values()) opened.channel.flush();
+  }
+
   /** Sends UNLOAD and waits for the host's answer; then stops the interrupt loop. */
   async disconnect(): Promise<void> {
     const done = new Promise<void>((resolve, reject) => (this.unloadWaiter = { resolve, reject }));

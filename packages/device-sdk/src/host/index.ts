@@ -1,0 +1,19 @@
+/**
+ * `@tsvisor/device-sdk/host`: the host side of device plugins: VSP factories and their
+ * contribution token, the two VSP styles, and host composition from plugin manifests.
+ * @packageDocumentation
+ */
+export { VspFactoryContribution, type Vsp, type VspBus, type VspContext, type VspFactory } from './vsp.js';
+export { ChannelVsp } from './channel-vsp.js';
+export { SimpleVsp } from './simple-vsp.js';
+export { composeHost, type HostComposition, type HostCompositionOptions } from './composition/host-composition.js';
+export { DeviceClassRegistry, type VmDevice, type VspVm } from './composition/device-class-registry.js';
+export { discoverPlugins, locatePackage } from './composition/plugin-discovery.js';
+export { readPluginManifest, pluginManifestOf, type PluginManifest } from './composition/plugin-manifest.js';
+export { resolvePackageEntry, DEFAULT_ENTRY_CONDITIONS } from './composition/package-entry-resolver.js';
+export { readPackageJson, type PackageJson } from './composition/package-json.js';
+export { PluginManifestError } from './composition/plugin-manifest-error.js';
+export { PluginDiscoveryError } from './composition/plugin-discovery-error.js';
+export { PluginLoadError } from './composition/plugin-load-error.js';
+export { MissingDeviceClassError } from './composition/missing-device-class-error.js';
+export { DuplicateDeviceClassError } from './composition/duplicate-device-class-error.js';

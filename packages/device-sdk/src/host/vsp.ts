@@ -1,0 +1,48 @@
+import type { HostChannelOffer, HostOfferSpec } from '@tsvisor/vmbus';
+import type { Guid } from '@tsvisor/wire';
+import type { ServiceIdentifier } from 'inversify';
+import type { DeviceClass } from '../device-class.js';
+
+/** What a VSP may do with the VM's VMBus: offer channels (HostVmbus is one). */
+export interface VspBus {
+  offer(spec: HostOfferSpec): HostChannelOffer;
+}
+
+/** Everything a VSP gets when its device is created for one VM. */
+export interface VspContext<Config> {
+  readonly deviceClass: DeviceClass<Config>;
+  /** The device's validated configuration. */
+  readonly config: Config;
+  /** This device's instance GUID (stable across restarts of the VM). */
+  readonly instanceId: Guid;
+  /** The VM's name, for messages and counters. */
+  readonly vmName: string;
+  readonly vmbus: VspBus;
+}
+
+/**
+ * The host side of one device in one VM: owns the real resource and serves the guest over
+ * VMBus. Created by its class's {@link VspFactory}; started once VMBus is up, stopped when the VM
+ * stops. A VSP never lets a guest's protocol error escape: it answers with an error status or
+ * faults that channel.
+ */
+export interface Vsp {
+  /** Offers the device's channel(s). */
+  start(): void | Promise<void>;
+  /** Rescinds its channels and releases its resources. */
+  stop(): Promise<void>;
+  /** The device's counters (names stable, values monotonic unless documented). */
+  counters?(): Readonly<Record<string, number>>;
+}
+
+/** Makes the VSP of one device class for each VM that has such a device. */
+export interface VspFactory<Config = unknown> {
+  readonly deviceClass: DeviceClass<Config>;
+  create(context: VspContext<Config>): Vsp;
+}
+
+/**
+ * Contribution point: each plugin's host module binds its factories here
+ * (`bind(VspFactoryContribution).toConstantValue(factory)`), multi-injected by the host.
+ */
+export const VspFactoryContribution: ServiceIdentifier<VspFactory> = Symbol.for('@tsvisor/device-sdk/VspFactory');
