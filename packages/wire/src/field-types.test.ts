@@ -21,7 +21,7 @@ import {
   type Infer,
 } from './index.js';
 import { anyLayoutWithValue } from './test-fixtures/random-layouts.js';
-import { thrownBy } from './test-fixtures/thrown-by.js';
+import { thrownBy } from './testing/golden.js';
 
 /** A layout holding one field of `type`, to see what the type does on the wire. */
 const probe = (type: FieldType<unknown>) => struct('Probe', { value: type });

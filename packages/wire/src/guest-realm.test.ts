@@ -1,34 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { createContext, runInContext, type Context } from 'node:vm';
-import ts from 'typescript';
+import { runInContext } from 'node:vm';
 import { describe, it, expect } from 'vitest';
 import type * as Wire from './index.js';
+import { createGuestRealm, loadIntoGuestRealm } from './testing/guest-realm.js';
 
-/** A realm like the guest's: JavaScript built-ins only, and no code generation from strings. */
-function guestRealm(): Context {
-  const realm = createContext({}, { codeGeneration: { strings: false, wasm: false } });
-  runInContext('delete globalThis.console', realm); // V8 puts one in every context; the guest has none
-  return realm;
-}
-
-/** Loads this package's sources into `realm`, compiled module by module to CommonJS. */
-function loadWire(realm: Context): typeof Wire {
-  const modules = new Map<string, object>();
-  const load = (file: string): object => {
-    const loaded = modules.get(file);
-    if (loaded) return loaded;
-    const exports = {};
-    modules.set(file, exports);
-    const source = readFileSync(new URL(file, import.meta.url), 'utf8');
-    const compiled = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2023 },
-    }).outputText;
-    const run = runInContext(`(function (exports, require) {${compiled}\n})`, realm, { filename: file });
-    run(exports, (specifier: string) => load(specifier.replace(/\.js$/, '.ts')));
-    return exports;
-  };
-  return load('./index.ts') as typeof Wire;
-}
+const guestRealm = createGuestRealm;
+const loadWire = (realm: ReturnType<typeof createGuestRealm>): typeof Wire => loadIntoGuestRealm(realm, new URL('./index.ts', import.meta.url)) as typeof Wire;
 
 describe('on the guest side', () => {
   const realm = guestRealm();

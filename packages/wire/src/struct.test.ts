@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, it, expect, expectTypeOf } from 'vitest';
 import { ProtocolError, array, oneOf, struct, u8, u16, u32, u64, type Infer } from './index.js';
 import { anyLayout } from './test-fixtures/random-layouts.js';
-import { thrownBy } from './test-fixtures/thrown-by.js';
+import { thrownBy } from './testing/golden.js';
 import { ChannelOffer, OfferChannel, PacketDescriptor, SynicMessageHeader } from './test-fixtures/vmbus-layouts.js';
 
 const hex = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');

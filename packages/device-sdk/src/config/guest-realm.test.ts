@@ -1,40 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createContext, runInContext, type Context } from 'node:vm';
-import ts from 'typescript';
+import { createGuestRealm, loadIntoGuestRealm, WIRE_SOURCE_ENTRY } from '@tsvisor/wire/testing';
 import { describe, expect, it } from 'vitest';
 import type * as SchemaModule from './schema.js';
 
-/** A realm like the guest's: JavaScript built-ins only, and no code generation from strings. */
-function guestRealm(): Context {
-  const realm = createContext({}, { codeGeneration: { strings: false, wasm: false } });
-  runInContext('delete globalThis.console', realm);
-  return realm;
-}
-
-/**
- * Loads `entry` and what it imports into `realm`, compiled module by module to CommonJS. Only
- * relative modules and `@tsvisor/wire` can be required: a Node built-in or any other package fails.
- */
-function loadInto(realm: Context, entry: URL): object {
-  const modules = new Map<string, object>();
-  const load = (url: URL): object => {
-    const loaded = modules.get(url.href);
-    if (loaded) return loaded;
-    const exports = {};
-    modules.set(url.href, exports);
-    const compiled = ts.transpileModule(readFileSync(url, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2023 },
-    }).outputText;
-    const run = runInContext(`(function (exports, require) {${compiled}\n})`, realm, { filename: url.pathname });
-    run(exports, (specifier: string) => {
-      if (specifier === '@tsvisor/wire') return load(new URL(import.meta.resolve('@tsvisor/wire')));
-      if (!specifier.startsWith('.')) throw new Error(`the guest realm has no module ${specifier}`);
-      return load(new URL(specifier.replace(/\.js$/, '.ts'), url));
-    });
-    return exports;
-  };
-  return load(entry);
-}
+const guestRealm = createGuestRealm;
+const loadInto = (realm: ReturnType<typeof createGuestRealm>, entry: URL): object => loadIntoGuestRealm(realm, entry, { '@tsvisor/wire': WIRE_SOURCE_ENTRY });
 
 describe('configuration schemas in a guest realm', () => {
   const { schema } = loadInto(guestRealm(), new URL('./schema.ts', import.meta.url)) as typeof SchemaModule;

@@ -1,7 +1,7 @@
 import { SYNIC_MAX_PAYLOAD } from '@tsvisor/hypervisor-core/guest';
 import { describe, it, expect } from 'vitest';
 import { ProtocolError, type Layout } from '@tsvisor/wire';
-import { expectGolden, expectOnlyProtocolErrors, hex, zeros } from '../test-fixtures/golden.js';
+import { expectGolden, expectOnlyProtocolErrors, hex, zeros } from '@tsvisor/wire/testing';
 import {
   AllOffersDelivered,
   ChannelMessageHeader,

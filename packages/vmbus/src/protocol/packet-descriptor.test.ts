@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { ProtocolError } from '@tsvisor/wire';
-import { expectGolden, expectOnlyProtocolErrors, hex } from '../test-fixtures/golden.js';
+import { expectGolden, expectOnlyProtocolErrors, hex } from '@tsvisor/wire/testing';
 import {
   GpaDirectHeader,
   GpaRange,

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { expectGolden, expectOnlyProtocolErrors, zeros } from '../test-fixtures/golden.js';
+import { expectGolden, expectOnlyProtocolErrors, zeros } from '@tsvisor/wire/testing';
 import { RING_FEATURE_PENDING_SEND_SIZE, RingControl, RingControlOffset } from './ring-control.js';
 
 describe('ring control page (PROTOCOLS.md §1)', () => {

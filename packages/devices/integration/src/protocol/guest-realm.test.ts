@@ -1,36 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { createContext, runInContext, type Context } from 'node:vm';
-import ts from 'typescript';
+import { createGuestRealm, loadIntoGuestRealm, WIRE_SOURCE_ENTRY } from '@tsvisor/wire/testing';
+import { runInContext, type Context } from 'node:vm';
 import { describe, it, expect } from 'vitest';
 import type * as Protocol from './index.js';
 
-/** A realm like the guest's: JavaScript built-ins only, no code generation from strings. */
-function guestRealm(): Context {
-  const realm = createContext({}, { codeGeneration: { strings: false, wasm: false } });
-  runInContext('delete globalThis.console', realm);
-  return realm;
-}
+const guestRealm = createGuestRealm;
 
-const WIRE = new URL('../../../../wire/src/index.ts', import.meta.url);
-
-/** Loads this folder's sources, and `@tsvisor/wire`'s, into `realm`, module by module as CommonJS. */
+/** Loads this folder's sources, and `@tsvisor/wire`'s, into `realm`. */
 function loadProtocol(realm: Context): typeof Protocol {
-  const modules = new Map<string, object>();
-  const load = (url: URL): object => {
-    const loaded = modules.get(url.href);
-    if (loaded) return loaded;
-    const exports = {};
-    modules.set(url.href, exports);
-    const compiled = ts.transpileModule(readFileSync(url, 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2023 },
-    }).outputText;
-    const run = runInContext(`(function (exports, require) {${compiled}\n})`, realm, { filename: url.pathname });
-    run(exports, (specifier: string) =>
-      load(specifier === '@tsvisor/wire' ? WIRE : new URL(specifier.replace(/\.js$/, '.ts'), url)),
-    );
-    return exports;
-  };
-  return load(new URL('./index.ts', import.meta.url)) as typeof Protocol;
+  return loadIntoGuestRealm(realm, new URL('./index.ts', import.meta.url), { '@tsvisor/wire': WIRE_SOURCE_ENTRY }) as typeof Protocol;
 }
 
 describe('on the guest side', () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { expectGolden, expectOnlyProtocolErrors, expectProtocolError, hex, toHex } from './test-fixtures/golden.js';
+import { expectGolden, expectOnlyProtocolErrors, expectProtocolError, hex, toHex } from '@tsvisor/wire/testing';
 import { IcStatus } from './icmsg-header.js';
 import { icVersion } from './ic-version.js';
 import { readIcRequest, buildIcResponse } from './ic-message.js';

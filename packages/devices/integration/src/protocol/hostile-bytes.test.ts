@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import fc from 'fast-check';
-import { onlyProtocolErrors } from './test-fixtures/golden.js';
+import { onlyProtocolErrors } from '@tsvisor/wire/testing';
 import { IcMessageType, IcStatus } from './icmsg-header.js';
 import { icVersion } from './ic-version.js';
 import { readIcMessage, readIcRequest, readIcResponse, respondInPlace } from './ic-message.js';

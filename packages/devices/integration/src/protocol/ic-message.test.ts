@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { expectProtocolError, hex, onlyProtocolErrors, toHex } from './test-fixtures/golden.js';
+import { expectProtocolError, hex, onlyProtocolErrors, toHex } from '@tsvisor/wire/testing';
 import { IC_HEADER_SIZE, IcMessageType, IcStatus } from './icmsg-header.js';
 import { icVersion } from './ic-version.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { expectGolden } from './test-fixtures/golden.js';
+import { expectGolden } from '@tsvisor/wire/testing';
 import {
   IcVersion,
   compareIcVersions,

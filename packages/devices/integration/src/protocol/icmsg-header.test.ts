@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { expectGolden, expectOnlyProtocolErrors, expectProtocolError, hex } from './test-fixtures/golden.js';
+import { expectGolden, expectOnlyProtocolErrors, expectProtocolError, hex } from '@tsvisor/wire/testing';
 import {
   IC_HEADER_SIZE,
   IC_REQUEST_FLAGS,

@@ -9,7 +9,7 @@ import {
   onlyProtocolErrors,
   toHex,
   zeros,
-} from './test-fixtures/golden.js';
+} from '@tsvisor/wire/testing';
 import {
   KVP_MAX_KEY_SIZE,
   KVP_MAX_VALUE_SIZE,

@@ -7,7 +7,7 @@ import {
   hex,
   onlyProtocolErrors,
   toHex,
-} from './test-fixtures/golden.js';
+} from '@tsvisor/wire/testing';
 import { IcStatus } from './icmsg-header.js';
 import { icVersion, type IcVersion } from './ic-version.js';
 import { readIcRequest } from './ic-message.js';

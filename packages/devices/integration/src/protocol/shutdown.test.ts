@@ -6,7 +6,7 @@ import {
   hex,
   toHex,
   zeros,
-} from './test-fixtures/golden.js';
+} from '@tsvisor/wire/testing';
 import { IcStatus } from './icmsg-header.js';
 import { icVersion } from './ic-version.js';
 import {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { expectGolden, expectOnlyProtocolErrors, expectProtocolError, toHex } from './test-fixtures/golden.js';
+import { expectGolden, expectOnlyProtocolErrors, expectProtocolError, toHex } from '@tsvisor/wire/testing';
 import { IcStatus } from './icmsg-header.js';
 import { icVersion } from './ic-version.js';
 import {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { ProtocolError, type Layout } from '@tsvisor/wire';
+import { ProtocolError } from '../protocol-error.js';
+import type { Layout } from '../struct.js';
 
 /** Bytes from hex text; whitespace is ignored. */
 export function hex(text: string): Uint8Array {
@@ -23,13 +24,15 @@ export function zeros(count: number): string {
 
 /** The bytes of `text` (hex) followed by zeros up to `size` bytes: a fixed-size field's value. */
 export function field(text: string, size: number): Uint8Array {
-  const head = hex(text);
   const out = new Uint8Array(size);
-  out.set(head);
+  out.set(hex(text));
   return out;
 }
 
-/** Encodes `value` and checks the bytes against `expected`, then decodes them back to `value`. */
+/**
+ * Golden-bytes test of a layout: encoding `value` gives exactly `expected` (hex written by hand
+ * from the C definition, never from the encoder), and decoding those bytes gives `value` back.
+ */
 export function expectGolden<T>(layout: Layout<T>, value: T, expected: string): void {
   const wire = hex(expected);
   expect(layout.size).toBe(wire.length);
@@ -37,30 +40,7 @@ export function expectGolden<T>(layout: Layout<T>, value: T, expected: string): 
   expect(layout.decode(wire)).toEqual(value);
 }
 
-/** The error `action` throws; fails the test if it returns. */
-export function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the action to throw');
-}
-
-/** Checks that `action` throws a `ProtocolError` about `layout`.`path` (and at `offset`, if given). */
-export function expectProtocolError(
-  action: () => unknown,
-  where: { layout: string; path: string; offset?: number },
-): ProtocolError {
-  const error = thrownBy(action);
-  expect(error).toBeInstanceOf(ProtocolError);
-  const problem = error as ProtocolError;
-  expect({ layout: problem.layout, path: problem.path }).toEqual({ layout: where.layout, path: where.path });
-  if (where.offset !== undefined) expect(problem.offset).toBe(where.offset);
-  return problem;
-}
-
-/** Runs `action`; anything it throws must be a `ProtocolError`. */
+/** Runs `action`; anything it throws must be a `ProtocolError` (anything else is rethrown). */
 export function onlyProtocolErrors(action: () => unknown): void {
   try {
     action();
@@ -73,12 +53,30 @@ export function onlyProtocolErrors(action: () => unknown): void {
 export function expectOnlyProtocolErrors(layouts: readonly Layout<unknown>[]): void {
   for (const layout of layouts) {
     fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: layout.size * 2 + 8 }),
-        fc.integer({ min: -2, max: layout.size + 8 }),
-        (wire, offset) => onlyProtocolErrors(() => layout.decode(wire, offset)),
+      fc.property(fc.uint8Array({ maxLength: layout.size * 2 + 8 }), fc.integer({ min: -2, max: layout.size + 8 }), (wire, offset) =>
+        onlyProtocolErrors(() => layout.decode(wire, offset)),
       ),
       { numRuns: 200 },
     );
   }
+}
+
+/** The error `action` throws, for matching its details; throws itself if `action` returns. */
+export function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the action to throw');
+}
+
+/** Checks that `action` throws a `ProtocolError` about `layout`.`path` (and at `offset`, if given). */
+export function expectProtocolError(action: () => unknown, where: { layout: string; path: string; offset?: number }): ProtocolError {
+  const error = thrownBy(action);
+  expect(error).toBeInstanceOf(ProtocolError);
+  const problem = error as ProtocolError;
+  expect({ layout: problem.layout, path: problem.path }).toEqual({ layout: where.layout, path: where.path });
+  if (where.offset !== undefined) expect(problem.offset).toBe(where.offset);
+  return problem;
 }
