@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export { VscDriverContribution, type VscContext, type VscDriver } from './vsc-driver.js';
+export { SimpleVscDriver } from './simple-vsc-driver.js';
 export type { GuestOffer } from '@tsvisor/vmbus';

@@ -1,7 +1,7 @@
 import { firstValueFrom } from 'rxjs';
 import type { DeviceClass } from '../device-class.js';
 import { DeviceConfigError } from '../config/device-config-error.js';
-import type { VscContext, VscDriver } from '../guest/vsc-driver.js';
+import { SimpleVscDriver } from '../guest/simple-vsc-driver.js';
 import { SimpleVsp } from '../host/simple-vsp.js';
 import type { VspContext, VspFactory } from '../host/vsp.js';
 import type { Channel } from '@tsvisor/vmbus';
@@ -61,19 +61,17 @@ export interface EchoDevice {
   readonly unbound: boolean;
 }
 
-export class EchoDriver implements VscDriver<EchoDevice> {
+export class EchoDriver extends SimpleVscDriver<EchoDevice> {
   readonly deviceClass = echoDeviceClass;
 
-  async bind(context: VscContext): Promise<EchoDevice> {
-    const channel = await context.open();
-    const device = {
+  protected createDevice(channel: Channel): EchoDevice {
+    return {
       unbound: false,
       echo: async (bytes: Uint8Array) => (await firstValueFrom(channel.request({ payload: bytes }))).payload,
     };
-    return device;
   }
 
-  unbind(device: EchoDevice): void {
+  protected override onUnbind(device: EchoDevice): void {
     (device as { unbound: boolean }).unbound = true;
   }
 }

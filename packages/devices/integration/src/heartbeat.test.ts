@@ -1,3 +1,4 @@
+import { pipePacket } from '@tsvisor/device-sdk';
 import { connectDevice, type DeviceTestBed } from '@tsvisor/device-sdk/testing';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,5 +26,36 @@ describe('heartbeat service', () => {
     await firstValueFrom(vsp.status$.pipe(filter((s) => s === 'ok'), timeout(5_000)));
     expect(bed.device.counters.rejected).toBe(0);
     expect(vsp.counters().rejected).toBe(0);
+  });
+
+  it('rejects and counts hostile guest messages (no pipe header, unknown type, wrong sizes, unsolicited) and stays up', async () => {
+    bed = await connectDevice({ factory: new HeartbeatVspFactory(), driver: new HeartbeatDriver(), config: { intervalMs: 20 } });
+    const vsp = bed.vsp as HeartbeatVsp;
+    await firstValueFrom(vsp.status$.pipe(filter((s) => s === 'ok'), timeout(5_000)));
+    const header = (type: number, size: number, flags = 5): Uint8Array => {
+      const bytes = new Uint8Array(20 + 16);
+      const view = new DataView(bytes.buffer);
+      view.setUint16(4, type, true); // icmsgtype
+      view.setUint16(10, size, true); // icmsgsize
+      view.setUint8(16, 0xee); // a transaction id no request has
+      view.setUint8(17, flags);
+      return bytes;
+    };
+    const hostile = [
+      { payload: new Uint8Array(8) }, // pipe header of type 0
+      pipePacket(new Uint8Array(7)), // shorter than an icmsg header
+      pipePacket(header(99, 0)), // unknown message type
+      pipePacket(header(1, 4000)), // icmsgsize beyond the bytes
+      pipePacket(header(1, 16, 0x40)), // unknown flags
+      pipePacket(header(1, 16)), // a well-formed answer to nothing
+    ];
+    const before = vsp.counters().rejected;
+    for (const packet of hostile) expect(bed.guest.trySend(packet)).toBe(true);
+    for (let i = 0; i < 500 && vsp.counters().rejected < before + hostile.length; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(vsp.counters().rejected).toBe(before + hostile.length);
+    const requests = vsp.counters().requests;
+    for (let i = 0; i < 200 && vsp.counters().requests <= requests + 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(vsp.status).toBe('ok');
+    expect(bed.host.state).toBe('open');
   });
 });
