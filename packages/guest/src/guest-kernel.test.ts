@@ -5,6 +5,7 @@ import { firstValueFrom, timeout } from 'rxjs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ECHO_TYPE } from './test-fixtures/echo-driver.js';
+import { BROKEN_TYPE } from './test-fixtures/guests/failing-driver-program.js';
 
 const instance = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
@@ -48,5 +49,24 @@ describe('the guest kernel in a real partition', () => {
     expect(console).toContain(`added test.echo ${instance(2)}`);
     expect(console).toContain(`removed ${instance(2)} unbound=true`);
     expect(vm.partition.reason).toContain('exit code 42');
+  });
+
+  it('reports a driver that fails to bind on the console and goes on with the other devices', async () => {
+    let console = '';
+    vm = await startVmbusPartition({
+      guest: fileURLToPath(new URL('./test-fixtures/guests/failing-driver-program.ts', import.meta.url)),
+      offers: [
+        { interfaceType: BROKEN_TYPE, interfaceInstance: instance(1) },
+        { interfaceType: ECHO_TYPE, interfaceInstance: instance(2) },
+      ],
+      beforeStart: (partition) => {
+        partition.openMessagePort(GUEST_CONSOLE_CONNECTION_ID, (_type, payload, size) => (console += decodeUtf8(payload.slice(0, size))));
+      },
+    });
+    vm.offers[1]!.channels$.subscribe((channel) => channel.packets$.subscribe((p) => channel.complete(p, Uint8Array.of(p.payload()[0]! + 1))));
+    await waitFor(() => vm!.partition.state === 'off', 'the program to exit');
+    expect(console).toContain('test.broken: driver failed to bind: the device is not ready');
+    expect(console).toContain('devices: test.echo\n');
+    expect(vm.partition.reason).toContain('exit code 0');
   });
 });
