@@ -149,3 +149,19 @@ export function readEntropyResponse(response: Uint8Array, expectedLength: number
   }
   return { status, data: response.subarray(EntropyResponseHeader.size, EntropyResponseHeader.size + length) };
 }
+
+/**
+ * Guest side: reads the data of a QUERY_LIMITS answer.
+ * @throws ProtocolError if it is short or `maxRequestBytes` is outside 1…{@link ENTROPY_MAX_REQUEST_BYTES}.
+ */
+export function readEntropyLimits(data: Uint8Array): EntropyLimits {
+  const limits = EntropyLimits.decode(data);
+  if (limits.maxRequestBytes < 1 || limits.maxRequestBytes > ENTROPY_MAX_REQUEST_BYTES) {
+    throw new ProtocolError(`maxRequestBytes ${limits.maxRequestBytes} is outside 1…${ENTROPY_MAX_REQUEST_BYTES}`, {
+      layout: EntropyLimits.name,
+      path: 'maxRequestBytes',
+      offset: EntropyLimits.offsetOf('maxRequestBytes'),
+    });
+  }
+  return limits;
+}
