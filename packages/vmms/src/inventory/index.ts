@@ -1,0 +1,12 @@
+export {
+  vmConfigurationSchema,
+  VM_CONFIGURATION_SCHEMA_VERSION,
+  type VmConfiguration,
+  type VmDeviceConfiguration,
+} from './vm-configuration.js';
+export type { JsonObject, JsonValue } from './json-object-schema.js';
+export { InventoryStore } from './inventory-store.js';
+export { FileInventoryStore, type InventoryScan } from './file-inventory-store.js';
+export { InventoryFileError } from './inventory-file-error.js';
+export { DuplicateVmNameError } from './duplicate-vm-name-error.js';
+export { UnsupportedSchemaVersionError } from './unsupported-schema-version-error.js';
