@@ -1,0 +1,7 @@
+export { EnabledState, isStableEnabledState } from './enabled-state.js';
+export { RequestedState, isRequestedState } from './requested-state.js';
+export { ReturnCode } from './return-code.js';
+export { HealthState } from './health-state.js';
+export { HeartbeatStatus } from './heartbeat-status.js';
+export { JobState, isFinishedJobState } from './job-state.js';
+export { stateChangePlan, returnCodeOfPlan, type StateChangePlan, type StateTransition } from './state-change-plan.js';
