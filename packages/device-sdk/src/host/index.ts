@@ -4,6 +4,15 @@
  * @packageDocumentation
  */
 export { VspFactoryContribution, type Vsp, type VspBus, type VspContext, type VspFactory } from './vsp.js';
+export {
+  ManagementProviderContribution,
+  type DeviceManagement,
+  type DeviceOperation,
+  type GuestHeartbeat,
+  type GuestShutdownOutcome,
+  type GuestShutdownRequest,
+  type ManagementProvider,
+} from './management-provider.js';
 export { ChannelVsp } from './channel-vsp.js';
 export { SimpleVsp } from './simple-vsp.js';
 export { composeHost, type HostComposition, type HostCompositionOptions } from './composition/host-composition.js';

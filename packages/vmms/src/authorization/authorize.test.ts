@@ -25,6 +25,7 @@ const allowed: Record<ManagementOperation, string> = {
   'vm.define': 'A',
   'vm.modify': 'A',
   'vm.destroy': 'A',
+  'device.invoke': 'OA',
   'device.add': 'A',
   'device.modify': 'A',
   'device.remove': 'A',

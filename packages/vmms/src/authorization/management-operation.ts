@@ -2,7 +2,7 @@ import { RequestedState } from '../state/requested-state.js';
 import { Role } from './role.js';
 
 /** What an operation does, for authorization and for the one-state-change-per-VM rule of jobs. */
-export type OperationKind = 'read' | 'console' | 'state-change' | 'job-control' | 'configuration';
+export type OperationKind = 'read' | 'console' | 'device-operation' | 'state-change' | 'job-control' | 'configuration';
 
 /** How the VMMS treats one {@link ManagementOperation}. */
 export interface OperationPolicy {
@@ -57,6 +57,8 @@ export const managementOperations = Object.freeze({
   'vm.modify': { leastRole: Role.Administrator, kind: 'configuration' },
   /** Destroy a VM: remove it from the inventory. */
   'vm.destroy': { leastRole: Role.Administrator, kind: 'configuration' },
+  /** Invoke a management operation of a running VM's device (e.g. set a KVP value). */
+  'device.invoke': { leastRole: Role.Operator, kind: 'device-operation' },
   /** Add a device to a VM. */
   'device.add': { leastRole: Role.Administrator, kind: 'configuration' },
   /** Change a device's configuration. */

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Container, ContainerModule } from 'inversify';
 import { describeReceived } from '../../config/received-value.js';
+import { ManagementProviderContribution, type ManagementProvider } from '../management-provider.js';
 import { VspFactoryContribution, type VspFactory } from '../vsp.js';
 import { DeviceClassRegistry } from './device-class-registry.js';
 import { DuplicateDeviceClassError } from './duplicate-device-class-error.js';
@@ -27,6 +28,8 @@ export interface HostComposition {
   readonly container: Container;
   readonly manifests: readonly PluginManifest[];
   readonly registry: DeviceClassRegistry;
+  /** The management providers the plugins contributed, by device class id. */
+  readonly managementProviders: ReadonlyMap<string, ManagementProvider>;
 }
 
 /**
@@ -111,5 +114,16 @@ export async function composeHost(options: HostCompositionOptions): Promise<Host
       );
     }
   }
-  return { container, manifests, registry };
+  const managementProviders = new Map<string, ManagementProvider>();
+  for (const provider of container.getAll(ManagementProviderContribution, { optional: true })) {
+    if (managementProviders.has(provider.classId)) {
+      throw new PluginLoadError(
+        manifests.find((manifest) => manifest.deviceClasses.includes(provider.classId))?.packageName ?? 'a plugin',
+        'host',
+        `contributes a second management provider for device class "${provider.classId}"`,
+      );
+    }
+    managementProviders.set(provider.classId, provider);
+  }
+  return { container, manifests, registry, managementProviders };
 }
