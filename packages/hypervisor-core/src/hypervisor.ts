@@ -6,6 +6,8 @@ import { InvalidStateError } from './partition/invalid-state-error.js';
 import { Partition } from './partition/partition.js';
 import { DEFAULT_VP_LIMITS, PartitionSpecError, type PartitionSpec } from './partition/partition-spec.js';
 import { PAGE_SIZE, SYNIC_PAGES_PER_VP } from './synic/synic-layout.js';
+import { BundlingVpRuntimeSource } from './vp/bundling-vp-runtime-source.js';
+import { VpRuntimeSource } from './vp/vp-runtime-source.js';
 
 /** Limits a hypervisor enforces on the partitions it creates. */
 export interface HypervisorOptions {
@@ -33,12 +35,14 @@ const MAX_VP_HEAP_MB = 4096;
 
 /**
  * Creates, lists and destroys partitions. Injectable: bind it with {@link hypervisorModule},
- * or construct it directly (`new Hypervisor()`) for the defaults.
+ * or construct it directly (`new Hypervisor()`) for the defaults. Where no bundler may run,
+ * give it a {@link PrebuiltGuestImageLoader} and a {@link PrebuiltVpRuntimeSource}.
  */
 @injectable()
 export class Hypervisor {
   private readonly options: HypervisorOptions;
   private readonly loader: GuestImageLoader;
+  private readonly runtime: VpRuntimeSource;
   private readonly byId = new Map<number, Partition>();
   private readonly list = new BehaviorSubject<readonly Partition[]>([]);
   private nextId = 1;
@@ -49,9 +53,11 @@ export class Hypervisor {
   constructor(
     @inject(HypervisorOptions) @optional() options?: Partial<HypervisorOptions>,
     @inject(GuestImageLoader) @optional() loader?: GuestImageLoader,
+    @inject(VpRuntimeSource) @optional() runtime?: VpRuntimeSource,
   ) {
     this.options = { ...DEFAULT_HYPERVISOR_OPTIONS, ...options };
     this.loader = loader ?? new BundlingGuestImageLoader();
+    this.runtime = runtime ?? new BundlingVpRuntimeSource();
   }
 
   /** Creates a partition in state `created`. Throws {@link PartitionSpecError} naming a bad field. */
@@ -60,7 +66,7 @@ export class Hypervisor {
     if (this.byId.size >= this.options.maxPartitions) {
       throw new RangeError(`the hypervisor already runs its maximum of ${this.options.maxPartitions} partitions`);
     }
-    const partition = new Partition(this.nextId++, spec, { imageLoader: this.loader, limits: DEFAULT_VP_LIMITS });
+    const partition = new Partition(this.nextId++, spec, { imageLoader: this.loader, runtime: this.runtime, limits: DEFAULT_VP_LIMITS });
     this.byId.set(partition.id, partition);
     this.publish();
     return partition;

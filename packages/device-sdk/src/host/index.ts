@@ -15,7 +15,7 @@ export {
 } from './management-provider.js';
 export { ChannelVsp } from './channel-vsp.js';
 export { SimpleVsp } from './simple-vsp.js';
-export { composeHost, type HostComposition, type HostCompositionOptions } from './composition/host-composition.js';
+export { composeHost, composePlugins, deviceContributions, type HostComposition, type HostCompositionOptions } from './composition/host-composition.js';
 export { DeviceClassRegistry, type VmDevice, type VspVm } from './composition/device-class-registry.js';
 export { discoverPlugins, locatePackage } from './composition/plugin-discovery.js';
 export { readPluginManifest, pluginManifestOf, type PluginManifest } from './composition/plugin-manifest.js';
@@ -26,3 +26,4 @@ export { PluginDiscoveryError } from './composition/plugin-discovery-error.js';
 export { PluginLoadError } from './composition/plugin-load-error.js';
 export { MissingDeviceClassError } from './composition/missing-device-class-error.js';
 export { DuplicateDeviceClassError } from './composition/duplicate-device-class-error.js';
+export { writeGuestImageEntry, guestKernelEntry, type GuestImageParts } from './composition/guest-image-entry.js';

@@ -2,14 +2,11 @@ import { GUEST_CONSOLE_CONNECTION_ID } from '../guest-console-port.js';
 import { Hypervisor, type Partition } from '@tsvisor/hypervisor-core';
 import { HostVmbus } from '@tsvisor/vmbus';
 import { decodeUtf8, type Guid } from '@tsvisor/wire';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DeviceClassRegistry } from '../host/composition/device-class-registry.js';
-import { DEFAULT_ENTRY_CONDITIONS, resolvePackageEntry } from '../host/composition/package-entry-resolver.js';
-import { locatePackage } from '../host/composition/plugin-discovery.js';
+import { writeGuestImageEntry } from '../host/composition/guest-image-entry.js';
 import type { Vsp, VspFactory } from '../host/vsp.js';
 
 /** The host and guest halves of the plugins a {@link startDevicePartition} VM is built from. */
@@ -48,9 +45,6 @@ export interface DevicePartition {
   stop(): Promise<void>;
 }
 
-/** The conditions the test helper resolves entries with: source first, as the tests run. */
-const SOURCE_CONDITIONS = ['@tsvisor/source', ...DEFAULT_ENTRY_CONDITIONS];
-
 /**
  * The SDK's second test rig (DESIGN §5): boots a real partition whose guest image is the guest
  * kernel (`@tsvisor/guest`), the plugins' guest modules and `program`, with the plugins' VSPs
@@ -58,20 +52,12 @@ const SOURCE_CONDITIONS = ['@tsvisor/source', ...DEFAULT_ENTRY_CONDITIONS];
  * for end-to-end tests of their classes.
  */
 export async function startDevicePartition(options: DevicePartitionOptions): Promise<DevicePartition> {
-  const kernel = options.kernelEntry ?? (await guestKernelEntry());
   const dir = await mkdtemp(join(tmpdir(), 'tsvisor-guest-image-'));
-  const entry = join(dir, 'entry.ts');
-  const modules = options.plugins.map((plugin, i) => `import module${i} from ${JSON.stringify(plugin.guestModule)};`);
-  await writeFile(
-    entry,
-    [
-      `import { bootGuest } from ${JSON.stringify(kernel)};`,
-      `import program from ${JSON.stringify(options.program)};`,
-      ...modules,
-      `export default (vp) => bootGuest(vp, { program, modules: [${options.plugins.map((_, i) => `module${i}`).join(', ')}] });`,
-      '',
-    ].join('\n'),
-  );
+  const entry = await writeGuestImageEntry(dir, {
+    program: options.program,
+    guestModules: options.plugins.map((plugin) => plugin.guestModule),
+    ...(options.kernelEntry === undefined ? {} : { kernelEntry: options.kernelEntry }),
+  });
   const hypervisor = new Hypervisor();
   const partition = hypervisor.createPartition({ name: options.name ?? 'device-test', memoryBytes: options.memoryBytes ?? 8 * 1024 * 1024, guest: { entry } });
   const vmbus = new HostVmbus(partition);
@@ -126,12 +112,4 @@ export async function startDevicePartition(options: DevicePartitionOptions): Pro
       }),
     stop,
   };
-}
-
-/** The guest kernel's entry file: `@tsvisor/guest` found from this package, its sources if present. */
-async function guestKernelEntry(): Promise<string> {
-  const packageDir = await locatePackage('@tsvisor/guest', dirname(fileURLToPath(import.meta.url)));
-  if (!packageDir) throw new Error('startDevicePartition needs @tsvisor/guest (the guest kernel) installed, or a kernelEntry');
-  const source = await resolvePackageEntry(packageDir, '.', SOURCE_CONDITIONS);
-  return existsSync(source) ? source : resolvePackageEntry(packageDir, '.');
 }

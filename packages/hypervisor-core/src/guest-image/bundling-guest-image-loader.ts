@@ -1,4 +1,4 @@
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { injectable } from 'inversify';
 import { isBuiltin } from 'node:module';
 import { basename } from 'node:path';
@@ -25,13 +25,16 @@ const refuseHostModules: Plugin = {
 /**
  * The default {@link GuestImageLoader}: bundles the entry module and its imports (TypeScript
  * or JavaScript, resolved with the `@tsvisor/source` condition so workspace packages load
- * from source) into one script with esbuild.
+ * from source) into one script with esbuild. esbuild spawns a child process, so this cannot
+ * run under Node's permission model; use a {@link PrebuiltGuestImageLoader} there.
  */
 @injectable()
 export class BundlingGuestImageLoader implements GuestImageLoader {
   async load(entry: string): Promise<GuestImage> {
     const path = entry.startsWith('file:') ? fileURLToPath(entry) : entry;
     try {
+      // Imported here so that a process that never bundles never loads esbuild.
+      const { build } = await import('esbuild');
       const result = await build({
         entryPoints: [path],
         bundle: true,

@@ -7,6 +7,7 @@ import { PartitionControlBlock, VpCounter, VpRunState, VpWord } from '../synic/p
 import { SynicController } from '../synic/synic-controller.js';
 import { PAGE_SIZE, SYNIC_PAGES_PER_VP, synicFirstPfn, vpSynicPages } from '../synic/synic-layout.js';
 import { VirtualProcessor, type VpExit, type VpResourceLimits } from '../vp/virtual-processor.js';
+import type { VpRuntimeSource } from '../vp/vp-runtime-source.js';
 import { InvalidStateError } from './invalid-state-error.js';
 import type { PartitionCounters, VpCounters } from './partition-counters.js';
 import type { PartitionSpec } from './partition-spec.js';
@@ -27,6 +28,7 @@ export class PartitionFaultError extends Error {
 /** What a {@link Partition} needs from the {@link Hypervisor} that creates it. */
 export interface PartitionEnvironment {
   readonly imageLoader: GuestImageLoader;
+  readonly runtime: VpRuntimeSource;
   readonly limits: VpResourceLimits;
 }
 
@@ -207,6 +209,7 @@ export class Partition {
             },
             image,
             limits,
+            runtime: this.env.runtime,
             onExit: (exit) => this.onVpExit(vpIndex, exit),
           }),
         ),

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { GuestImage } from '../guest-image/guest-image.js';
-import { vpRuntimeScript } from './vp-runtime-script.js';
 import type { VpLayout, VpReport, VpWorkerData } from './vp-protocol.js';
+import type { VpRuntimeSource } from './vp-runtime-source.js';
 
 /** V8 heap limits of one VP thread. */
 export interface VpResourceLimits {
@@ -24,6 +24,8 @@ export interface VpStartOptions {
   readonly layout: VpLayout;
   readonly image: GuestImage;
   readonly limits: VpResourceLimits;
+  /** Where the VP thread's entry script comes from. */
+  readonly runtime: VpRuntimeSource;
   /** Called once, when the VP halts or faults (not when the host terminates it). */
   readonly onExit: (exit: VpExit) => void;
 }
@@ -43,7 +45,7 @@ export class VirtualProcessor {
 
   /** Starts a VP thread; resolves once the guest image is evaluated and its entry started. */
   static async start(options: VpStartOptions): Promise<VirtualProcessor> {
-    const url = await vpRuntimeScript();
+    const url = await options.runtime.script();
     const workerData: VpWorkerData = {
       partitionName: options.partitionName,
       guestMemory: options.guestMemory,

@@ -30,6 +30,8 @@ export interface HostComposition {
   readonly registry: DeviceClassRegistry;
   /** The management providers the plugins contributed, by device class id. */
   readonly managementProviders: ReadonlyMap<string, ManagementProvider>;
+  /** The export conditions the plugins' entries were resolved with. */
+  readonly conditions: readonly string[];
 }
 
 /**
@@ -89,9 +91,19 @@ function registryOf(factories: readonly VspFactory[], manifests: readonly Plugin
  * @throws {@link DuplicateDeviceClassError} if two factories serve one device class.
  */
 export async function composeHost(options: HostCompositionOptions): Promise<HostComposition> {
+  return composePlugins(await discoverPlugins(options.hostPackageDir), options);
+}
+
+/**
+ * The second half of {@link composeHost}, for a host that already has its plugins' manifests
+ * (read with `readPluginManifest`, in dependency order): imports and loads their host modules and
+ * builds the registry and the management providers.
+ *
+ * @throws {@link PluginLoadError} and {@link DuplicateDeviceClassError} as {@link composeHost}.
+ */
+export async function composePlugins(manifests: readonly PluginManifest[], options: Omit<HostCompositionOptions, 'hostPackageDir'> = {}): Promise<HostComposition> {
   const conditions = options.conditions ?? DEFAULT_ENTRY_CONDITIONS;
   const container = options.container ?? new Container();
-  const manifests = await discoverPlugins(options.hostPackageDir);
   const loaded = manifests.filter((manifest): manifest is PluginManifest & { readonly host: string } => manifest.host !== undefined);
   for (const manifest of loaded) {
     const hostModule = await importHostModule(manifest, manifest.host, conditions);
@@ -101,9 +113,7 @@ export async function composeHost(options: HostCompositionOptions): Promise<Host
       throw new PluginLoadError(manifest.packageName, manifest.host, `failed to load: ${messageOf(error)}`, { cause: error });
     }
   }
-  // `optional`: with no factory bound at all, Inversify versions differ on whether getAll throws.
-  const factories = container.getAll(VspFactoryContribution, { optional: true });
-  const registry = registryOf(factories, manifests);
+  const { registry, managementProviders } = deviceContributions(container, manifests);
   for (const manifest of loaded) {
     const missing = manifest.deviceClasses.find((id) => !registry.has(id));
     if (missing !== undefined) {
@@ -114,6 +124,24 @@ export async function composeHost(options: HostCompositionOptions): Promise<Host
       );
     }
   }
+  return { container, manifests, registry, managementProviders, conditions };
+}
+
+/**
+ * What the host modules loaded into `container` contributed: the registry of their device classes
+ * and their management providers by class id. A host that loads plugin modules itself (a worker
+ * process loads them from its bundle) calls this once they are loaded.
+ *
+ * @param manifests - To name the plugins in a {@link DuplicateDeviceClassError}, if known.
+ * @throws {@link DuplicateDeviceClassError} for a class served twice, {@link PluginLoadError} for a
+ *   class with two management providers.
+ */
+export function deviceContributions(
+  container: Container,
+  manifests: readonly PluginManifest[] = [],
+): Pick<HostComposition, 'registry' | 'managementProviders'> {
+  // `optional`: with nothing bound at all, Inversify versions differ on whether getAll throws.
+  const registry = registryOf(container.getAll(VspFactoryContribution, { optional: true }), manifests);
   const managementProviders = new Map<string, ManagementProvider>();
   for (const provider of container.getAll(ManagementProviderContribution, { optional: true })) {
     if (managementProviders.has(provider.classId)) {
@@ -125,5 +153,5 @@ export async function composeHost(options: HostCompositionOptions): Promise<Host
     }
     managementProviders.set(provider.classId, provider);
   }
-  return { container, manifests, registry, managementProviders };
+  return { registry, managementProviders };
 }

@@ -1,0 +1,19 @@
+/** One device of a {@link WorkerVmSpec}: an instance of a device class with its JSON configuration. */
+export interface WorkerDeviceSpec {
+  readonly class: string;
+  readonly instanceId: string;
+  readonly config: unknown;
+}
+
+/**
+ * What a worker process is told to run: the VM as the partition and the motherboard need it.
+ * The VMMS derives it from the VM's configuration; plain data, so it crosses a process boundary.
+ */
+export interface WorkerVmSpec {
+  readonly id: string;
+  readonly name: string;
+  /** Guest memory, bytes (a multiple of 4 KiB). */
+  readonly memoryBytes: number;
+  readonly processors: number;
+  readonly devices: readonly WorkerDeviceSpec[];
+}

@@ -1,0 +1,109 @@
+import type { HostComposition } from '@tsvisor/device-sdk/host';
+import { fork } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WorkerCommand } from '../control/control-messages.js';
+import { ControlConnection } from './control-connection.js';
+import type { WorkerLauncherOptions } from './in-process-worker-launcher.js';
+import { VmImageBuilder } from './vm-image-builder.js';
+import type { VmLaunch, VmWorker, VmWorkerExit, VmWorkerLauncher } from './vm-worker.js';
+import { bundleWorkerProgram } from './worker-program.js';
+
+/** Bytes of a worker's stderr kept to explain its death. */
+const STDERR_TAIL_BYTES = 4096;
+/** Characters of that tail quoted in the exit reason. */
+const REASON_CHARS = 600;
+
+/**
+ * Runs each VM's worker as an OS child process (the default, DESIGN §6) under Node's permission
+ * model: it may read its own script and read and write the VM's resource directory, start worker
+ * threads (its virtual processors), and nothing else — no other file, no child process, no native
+ * addon. Whatever the guest does to it, the VMMS and the other VMs are in other processes.
+ */
+export class ChildProcessWorkerLauncher implements VmWorkerLauncher {
+  readonly #composition: HostComposition;
+  readonly #images: VmImageBuilder;
+  readonly #workDir: string;
+  readonly #sampleIntervalMs: number;
+  #program: Promise<string> | undefined;
+
+  constructor(composition: HostComposition, options: WorkerLauncherOptions = {}) {
+    this.#composition = composition;
+    this.#workDir = options.workDir ?? join(tmpdir(), 'tsvisor');
+    this.#images = new VmImageBuilder(composition, this.#workDir);
+    this.#sampleIntervalMs = options.sampleIntervalMs ?? 1000;
+  }
+
+  /** The worker script (bundled on first use). */
+  program(): Promise<string> {
+    this.#program ??= bundleWorkerProgram(this.#composition, this.#workDir);
+    this.#program.catch(() => {
+      this.#program = undefined;
+    });
+    return this.#program;
+  }
+
+  async launch({ vm, program, resourceDir }: VmLaunch): Promise<VmWorker> {
+    const [script, guestImage, vpRuntime] = await Promise.all([this.program(), this.#images.image(program), this.#images.vpRuntime()]);
+    const child = fork(script, [], {
+      execArgv: [
+        '--experimental-permission',
+        `--allow-fs-read=${script}`,
+        `--allow-fs-read=${resourceDir}`,
+        `--allow-fs-write=${resourceDir}`,
+        '--allow-worker',
+        '--disable-warning=ExperimentalWarning',
+        '--disable-warning=SecurityWarning',
+      ],
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    let stderrTail = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_BYTES);
+    });
+    const connection = new ControlConnection(
+      (command: WorkerCommand) => {
+        if (child.connected) child.send(command);
+      },
+      (error) => {
+        stderrTail += `\nthe VMMS ended this worker for a bad control message: ${error.message}`;
+        child.kill('SIGKILL');
+      },
+    );
+    child.on('message', (message) => connection.receive(message));
+    const exited = new Promise<VmWorkerExit>((resolve) => {
+      child.once('exit', (code, signal) => {
+        const clean = code === 0 && signal === null;
+        const tail = stderrTail.trim();
+        const reason = clean
+          ? 'the VM turned off'
+          : `the worker process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${tail ? `: ${tail.slice(-REASON_CHARS)}` : ''}`;
+        connection.close(reason);
+        resolve({ code, signal, reason, clean });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', reject);
+    });
+    const sampleIntervalMs = this.#sampleIntervalMs;
+    return {
+      reports$: connection.reports$,
+      exited,
+      pid: child.pid,
+      start: async () => {
+        await connection.request({ kind: 'start', vm, guestImage, vpRuntime, sampleIntervalMs });
+      },
+      request: (request, timeoutMs) => connection.request(request, timeoutMs),
+      kill: () => {
+        child.kill('SIGKILL');
+      },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.#images.close();
+  }
+}

@@ -1,0 +1,151 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { filter, firstValueFrom, toArray, type Observable } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostComposition } from '@tsvisor/device-sdk/host';
+import type { MotherboardReport } from '../motherboard/virtual-motherboard.js';
+import { hostFileComposition, hostFileVm } from '../test-fixtures/host-file-composition.js';
+import { writeCrashingProgram, writeReadFilesProgram } from '../test-fixtures/guest-programs.js';
+import { ChildProcessWorkerLauncher } from './child-process-worker-launcher.js';
+import { InProcessWorkerLauncher } from './in-process-worker-launcher.js';
+import type { VmWorker, VmWorkerLauncher } from './vm-worker.js';
+
+let dir: string;
+let composition: HostComposition;
+let secret: string;
+let resourceDir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tsvisor-worker-test-'));
+  composition = await hostFileComposition(dir);
+  secret = join(dir, 'host-secret.txt');
+  await writeFile(secret, 'the host secret');
+  resourceDir = join(dir, 'vm-resources');
+  await import('node:fs/promises').then((fs) => fs.mkdir(resourceDir));
+  await writeFile(join(resourceDir, 'own.txt'), 'the VM own file');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Console text of `worker` until `text` shows (or the reports end). */
+function consoleUntil(reports$: Observable<MotherboardReport>, text: string): Promise<string> {
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const subscription = reports$.subscribe({
+      next: (report) => {
+        if (report.kind !== 'console') return;
+        seen += report.text;
+        if (seen.includes(text)) {
+          subscription.unsubscribe();
+          resolve(seen);
+        }
+      },
+      complete: () => reject(new Error(`the reports ended before the console showed ${text}; it showed:\n${seen}`)),
+    });
+  });
+}
+
+function collect(worker: VmWorker): Promise<MotherboardReport[]> {
+  return firstValueFrom(worker.reports$.pipe(toArray()));
+}
+
+describe.each([
+  ['in-process', (c: HostComposition) => new InProcessWorkerLauncher(c, { workDir: join(dir, 'work-in'), sampleIntervalMs: 50 })],
+  ['child process', (c: HostComposition) => new ChildProcessWorkerLauncher(c, { workDir: join(dir, 'work-child'), sampleIntervalMs: 50 })],
+] as const)('%s worker', (_mode, makeLauncher) => {
+  let launcher: VmWorkerLauncher;
+  beforeAll(() => {
+    launcher = makeLauncher(composition);
+  });
+  afterAll(() => launcher.close());
+
+  it('boots the VM from its spec, reports state, heartbeat, devices, console and samples, and ends cleanly when the guest halts', async () => {
+    const program = await writeReadFilesProgram(dir, [join(resourceDir, 'own.txt')]);
+    const worker = await launcher.launch({ vm: hostFileVm('halting'), program, resourceDir });
+    const reports = collect(worker);
+    await worker.start();
+    const exit = await worker.exited;
+    expect(exit).toMatchObject({ clean: true });
+    const all = await reports;
+    const states = all.flatMap((r) => (r.kind === 'state' ? [r.state] : []));
+    expect(states).toEqual(['starting', 'running', 'stopping', 'off']);
+    expect(all).toContainEqual({ kind: 'heartbeat', heartbeat: 'ok' });
+    expect(all).toContainEqual({
+      kind: 'devices',
+      devices: [{ class: 'test.host-file', instanceId: '11111111-2222-4333-8444-555555555555', operations: [{ name: 'reads', description: 'How many files the guest asked for' }] }],
+    });
+    const console = all.flatMap((r) => (r.kind === 'console' ? [r.text] : [])).join('');
+    expect(console).toContain(`read ${join(resourceDir, 'own.txt')}: 0 the VM own file`);
+    expect(console).toContain('reads done');
+  });
+
+  it('runs management operations, validates their input naming the field, and turns the VM off on request', async () => {
+    const program = await writeReadFilesProgram(dir, [join(resourceDir, 'own.txt')], true);
+    const worker = await launcher.launch({ vm: hostFileVm('operated'), program, resourceDir });
+    const done = consoleUntil(worker.reports$, 'reads done');
+    const sample = firstValueFrom(worker.reports$.pipe(filter((r) => r.kind === 'sample')));
+    await worker.start();
+    await done;
+    expect(await worker.request({ kind: 'invoke', instanceId: '11111111-2222-4333-8444-555555555555', operation: 'reads', input: { plus: 2 } })).toEqual({ reads: 3 });
+    await expect(worker.request({ kind: 'invoke', instanceId: '11111111-2222-4333-8444-555555555555', operation: 'reads', input: { plus: 'x' } })).rejects.toMatchObject({
+      name: 'DeviceConfigError',
+      field: 'plus',
+    });
+    await expect(worker.request({ kind: 'invoke', instanceId: '11111111-2222-4333-8444-555555555555', operation: 'nope', input: {} })).rejects.toMatchObject({
+      remoteName: 'DeviceOperationNotFoundError',
+    });
+    await expect(worker.request({ kind: 'shutdown', reason: 'test', restart: false, timeoutMs: 1000 })).rejects.toMatchObject({
+      remoteName: 'GuestShutdownUnavailableError',
+    });
+    const report = await sample;
+    expect(report.kind === 'sample' && report.sample.memoryBytes).toBe(8 * 1024 * 1024);
+    await worker.request({ kind: 'pause' });
+    await worker.request({ kind: 'resume' });
+    await worker.request({ kind: 'off' });
+    expect(await worker.exited).toMatchObject({ clean: true });
+  });
+
+  it('reports a guest crash as failed and ends the worker', async () => {
+    const worker = await launcher.launch({ vm: hostFileVm('crashing'), program: await writeCrashingProgram(dir), resourceDir });
+    const reports = collect(worker);
+    await worker.start().catch(() => undefined);
+    await worker.exited;
+    const failed = (await reports).find((r) => r.kind === 'state' && r.state === 'failed');
+    expect(failed).toMatchObject({ kind: 'state', state: 'failed', reason: expect.stringContaining('guest crash') });
+  });
+});
+
+describe('child process worker', () => {
+  let launcher: ChildProcessWorkerLauncher;
+  beforeAll(() => {
+    launcher = new ChildProcessWorkerLauncher(composition, { workDir: join(dir, 'work-perm'), sampleIntervalMs: 1000 });
+  });
+  afterAll(() => launcher.close());
+
+  it('keeps a guest from host files under the permission model, even through a careless VSP', async () => {
+    const program = await writeReadFilesProgram(dir, [secret, '/etc/passwd', join(resourceDir, 'own.txt')]);
+    const worker = await launcher.launch({ vm: hostFileVm('prying'), program, resourceDir });
+    const console = consoleUntil(worker.reports$, 'reads done');
+    await worker.start();
+    const text = await console;
+    expect(text).toContain(`read ${secret}: 1 ERR_ACCESS_DENIED`);
+    expect(text).toContain('read /etc/passwd: 1 ERR_ACCESS_DENIED');
+    expect(text).toContain(`read ${join(resourceDir, 'own.txt')}: 0 the VM own file`);
+    expect(text).not.toContain('the host secret');
+    await worker.exited;
+  });
+
+  it('reports SIGKILL of the worker process as an unclean exit and fails its pending commands', async () => {
+    const program = await writeReadFilesProgram(dir, [], true);
+    const worker = await launcher.launch({ vm: hostFileVm('killed'), program, resourceDir });
+    await worker.start();
+    expect(worker.pid).toBeGreaterThan(0);
+    process.kill(worker.pid!, 'SIGKILL');
+    const pending = worker.request({ kind: 'pause' });
+    await expect(pending).rejects.toMatchObject({ name: 'WorkerGoneError' });
+    expect(await worker.exited).toMatchObject({ clean: false, signal: 'SIGKILL' });
+  });
+});
