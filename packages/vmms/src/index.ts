@@ -10,3 +10,6 @@ export * from './inventory/index.js';
 export * from './state/index.js';
 export * from './jobs/index.js';
 export * from './authorization/index.js';
+export * from './service/index.js';
+export * from './api/index.js';
+export * from './daemon/index.js';

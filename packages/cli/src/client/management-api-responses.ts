@@ -1,0 +1,17 @@
+import type { Job, JsonValue, VmSummary } from '@tsvisor/vmms';
+
+/** The answer to `POST /vms` (201): the VM defined, and the job that defines it. */
+export interface VmCreation {
+  readonly vm: VmSummary;
+  readonly job: Job;
+}
+
+/** The answer to `DELETE /vms/{vm}` (202): the job that destroys the VM. */
+export interface VmDeletion {
+  readonly job: Job;
+}
+
+/** The answer to `POST /vms/{vm}/devices/{instanceId}/operations/{operation}`: what the device's provider returned. */
+export interface DeviceOperationResult {
+  readonly result: JsonValue;
+}

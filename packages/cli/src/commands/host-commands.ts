@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { startVmmsDaemon } from '@tsvisor/vmms';
+import { defaultDataDir, formatDaemonEndpoint } from '../client/daemon-endpoint.js';
+import type { CommandContext } from './command-context.js';
+
+interface HostStartOptions {
+  readonly dataDir?: string;
+  readonly listenTcp?: TcpListenAddress;
+  readonly tokens?: string;
+  readonly inProcess?: boolean;
+}
+
+interface TcpListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Reads `--listen-tcp HOST:PORT`; an IPv6 host goes in brackets, `[::1]:8443`. */
+function parseListenAddress(text: string): TcpListenAddress {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (match === null || port > 65_535) throw new InvalidArgumentError('expected HOST:PORT, e.g. 127.0.0.1:8443 or [::1]:8443');
+  return { host: match[1] ?? match[2]!, port };
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** `tsvisor host …`: running the VMMS daemon on this machine. */
+export function addHostCommands(program: Command, context: CommandContext): void {
+  const host = program
+    .command('host')
+    .description('run the VMMS daemon on this machine');
+  host
+    .command('start')
+    .description('run the VMMS daemon in the foreground until SIGINT or SIGTERM')
+    .option('--data-dir <dir>', 'where the daemon keeps its inventory and its socket (default: ~/.tsvisor)')
+    .option('--listen-tcp <host:port>', 'also listen on TCP; callers there need a bearer token', parseListenAddress)
+    .option('--tokens <file>', 'the bearer tokens file for TCP callers')
+    .option('--in-process', 'run VMs inside the daemon rather than in one worker process each')
+    .action(async (options: HostStartOptions) => {
+      const { io } = context;
+      const dataDir = resolve(io.cwd, options.dataDir ?? defaultDataDir(io.homeDir));
+      const daemon = await startVmmsDaemon({
+        dataDir,
+        tcp: options.listenTcp,
+        tokensFile: options.tokens === undefined ? undefined : resolve(io.cwd, options.tokens),
+        workerMode: options.inProcess ? 'in-process' : 'process',
+      });
+      context.print(`tsvisor daemon listening on ${formatDaemonEndpoint({ kind: 'unix', socketPath: daemon.socketPath })}`);
+      if (daemon.tcpAddress !== undefined) {
+        context.print(`tsvisor daemon listening on ${formatDaemonEndpoint({ kind: 'tcp', ...daemon.tcpAddress })}`);
+      }
+      context.print(`data directory ${dataDir}; stop with Ctrl-C`);
+      await untilAborted(io.interrupt);
+      io.stderr.write('stopping the daemon…\n');
+      await daemon.close();
+      io.stderr.write('stopped\n');
+    });
+}

@@ -1,0 +1,184 @@
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Job, JsonObject } from '@tsvisor/vmms';
+import { InterruptedError } from '../client/interrupted-error.js';
+import type { ManagementClient } from '../client/management-client.js';
+import type { RequestedStateName } from '../client/requested-state-name.js';
+import type { VmDeviceDefinition } from '../client/vm-definition.js';
+import { followJob } from '../jobs/follow-job.js';
+import { formatVmDetails } from '../output/vm-details-text.js';
+import { formatVmTable } from '../output/vm-table.js';
+import type { CommandContext } from './command-context.js';
+
+/** The device classes Hyper-V gives every new VM: the integration services. */
+const INTEGRATION_SERVICE_CLASSES = ['integration.heartbeat', 'integration.shutdown', 'integration.timesync', 'integration.kvp'] as const;
+
+/** The state changes of `vm <command> NAME`, each one `RequestStateChange`. */
+const stateChanges: readonly { readonly command: string; readonly requestedState: RequestedStateName; readonly description: string }[] = [
+  { command: 'start', requestedState: 'run', description: 'start a VM that is off' },
+  { command: 'stop', requestedState: 'off', description: 'turn a VM off, hard: the guest is not asked' },
+  { command: 'shutdown', requestedState: 'shutdown', description: 'shut a VM down through its guest (shutdown integration service)' },
+  { command: 'pause', requestedState: 'pause', description: 'pause a running VM: processors stop, memory is kept' },
+  { command: 'resume', requestedState: 'resume', description: 'resume a paused VM' },
+  { command: 'reboot', requestedState: 'reboot', description: 'restart a VM, hard' },
+  { command: 'reset', requestedState: 'reset', description: 'reset a VM, hard' },
+];
+
+interface WaitOptions {
+  readonly json?: boolean;
+  /** Commander's `--no-wait`: false when given. */
+  readonly wait: boolean;
+}
+
+interface CreateOptions extends WaitOptions {
+  readonly memory: string;
+  readonly guest: string;
+  readonly processors?: number;
+  readonly notes?: string;
+  readonly device: readonly VmDeviceDefinition[];
+  /** Commander's `--no-integration-services`: false when given. */
+  readonly integrationServices: boolean;
+}
+
+/** Reads `--device CLASS` or `--device CLASS:JSON` (a JSON object: the class's configuration) and adds it to the list. */
+function collectDevice(spec: string, devices: readonly VmDeviceDefinition[]): VmDeviceDefinition[] {
+  const colon = spec.indexOf(':');
+  const deviceClass = colon === -1 ? spec : spec.slice(0, colon);
+  if (deviceClass === '') throw new InvalidArgumentError('expected CLASS or CLASS:JSON, e.g. storage.scsi:{"disk":"/vm/disk.vhdx"}');
+  if (colon === -1) return [...devices, { class: deviceClass, config: {} }];
+  let config: unknown;
+  try {
+    config = JSON.parse(spec.slice(colon + 1));
+  } catch {
+    throw new InvalidArgumentError(`the configuration of ${deviceClass} is not valid JSON`);
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new InvalidArgumentError(`the configuration of ${deviceClass} must be a JSON object`);
+  }
+  return [...devices, { class: deviceClass, config: config as JsonObject }];
+}
+
+function parseProcessors(text: string): number {
+  const count = Number(text);
+  if (!/^\d+$/.test(text) || count < 1) throw new InvalidArgumentError('expected a whole number of processors, at least 1');
+  return count;
+}
+
+/** The devices of a new VM: those asked for, then the integration services not among them. */
+function devicesOfNewVm(options: CreateOptions): VmDeviceDefinition[] {
+  if (!options.integrationServices) return [...options.device];
+  const asked = new Set(options.device.map((device) => device.class));
+  const integration = INTEGRATION_SERVICE_CLASSES.filter((name) => !asked.has(name)).map((name) => ({ class: name, config: {} }));
+  return [...options.device, ...integration];
+}
+
+/** `tsvisor vm …`: defining, listing, running and removing VMs. */
+export function addVmCommands(program: Command, context: CommandContext): void {
+  const vm = program
+    .command('vm')
+    .description('define, list, run and remove VMs');
+
+  /** Waits for `job` unless `--no-wait`; the job as it ended (or as it was, not waiting). */
+  const finish = (client: ManagementClient, job: Job, label: string, options: WaitOptions): Promise<Job> =>
+    options.wait ? followJob(client, job, { progress: context.io.stderr, label, signal: context.io.interrupt }) : Promise.resolve(job);
+
+  vm.command('create')
+    .description('define a new VM; it gets the integration services (heartbeat, shutdown, time sync, KVP) unless told not to')
+    .argument('<name>', 'the VM name: letters, digits, ".", "_", "-"')
+    .requiredOption('--memory <size>', 'guest memory, e.g. 64M (1M to 1G, a multiple of 4K)')
+    .requiredOption('--guest <file>', 'the guest program')
+    .option('--processors <count>', 'virtual processors, 1 to 16 (default: 1)', parseProcessors)
+    .option('--notes <text>', 'free text for operators')
+    .option('--device <class[:json]>', 'add a device of this class, with its configuration as a JSON object (repeatable)', collectDevice, [])
+    .option('--no-integration-services', 'do not add the integration services devices')
+    .option('--json', 'print the API answer as JSON')
+    .option('--no-wait', 'return once the job is started')
+    .action(async (name: string, options: CreateOptions) => {
+      const client = context.client();
+      const created = await client.createVm({
+        name,
+        memory: options.memory,
+        processors: options.processors,
+        notes: options.notes,
+        guest: { program: resolve(context.io.cwd, options.guest) },
+        devices: devicesOfNewVm(options),
+      });
+      const job = await finish(client, created.job, `create ${name}`, options);
+      if (options.json) context.printJson({ ...created, job });
+      else context.print(`created VM ${created.vm.name} (${created.vm.id})`);
+    });
+
+  vm.command('list')
+    .description('list the VMs: NAME STATE HEARTBEAT HEALTH CPU MEMORY UPTIME')
+    .option('--json', 'print the VM summaries as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const vms = await context.client().listVms();
+      if (options.json) context.printJson(vms);
+      else context.io.stdout.write(formatVmTable(vms));
+    });
+
+  vm.command('show')
+    .description('show one VM: state, health, heartbeat, load, configuration and devices')
+    .argument('<name>', 'the VM name or id')
+    .option('--json', 'print the VM details as JSON')
+    .action(async (name: string, options: { json?: boolean }) => {
+      const details = await context.client().getVm(name);
+      if (options.json) context.printJson(details);
+      else context.io.stdout.write(formatVmDetails(details));
+    });
+
+  for (const change of stateChanges) {
+    vm.command(change.command)
+      .description(change.description)
+      .argument('<name>', 'the VM name or id')
+      .option('--json', 'print the API answer as JSON, with the job as it ended')
+      .option('--no-wait', 'return once the job is started')
+      .action(async (name: string, options: WaitOptions) => {
+        const client = context.client();
+        const result = await client.requestStateChange(name, change.requestedState);
+        const job = result.job === undefined ? undefined : await finish(client, result.job, `${change.command} ${name}`, options);
+        if (options.json) {
+          context.printJson(job === undefined ? result : { ...result, job });
+          return;
+        }
+        if (!options.wait && job !== undefined) {
+          context.print(`${name}: ${change.command} job ${job.id} started`);
+          return;
+        }
+        const { state } = await client.getVm(name);
+        context.print(job === undefined ? `${name}: ${state} (nothing to do)` : `${name}: ${state}`);
+      });
+  }
+
+  vm.command('delete')
+    .description('remove a VM that is off from the inventory')
+    .argument('<name>', 'the VM name or id')
+    .option('--json', 'print the API answer as JSON, with the job as it ended')
+    .option('--no-wait', 'return once the job is started')
+    .action(async (name: string, options: WaitOptions) => {
+      const client = context.client();
+      const deletion = await client.deleteVm(name);
+      const job = await finish(client, deletion.job, `delete ${name}`, options);
+      if (options.json) context.printJson({ ...deletion, job });
+      else context.print(options.wait ? `deleted VM ${name}` : `${name}: delete job ${job.id} started`);
+    });
+
+  vm.command('console')
+    .description("print what the VM's guest wrote to its console")
+    .argument('<name>', 'the VM name or id')
+    .option('-f, --follow', 'keep printing as the guest writes, until Ctrl-C')
+    .action(async (name: string, options: { follow?: boolean }) => {
+      const client = context.client();
+      if (!options.follow) {
+        context.io.stdout.write(await client.readConsole(name));
+        return;
+      }
+      try {
+        for await (const text of client.followConsole(name)) context.io.stdout.write(text);
+      } catch (error) {
+        // Ctrl-C is how one stops following: that is success.
+        if (!(error instanceof InterruptedError)) throw error;
+      }
+    });
+
+}

@@ -1,0 +1,1 @@
+export { startVmmsDaemon, type VmmsDaemon, type VmmsDaemonOptions, type WorkerMode } from './vmms-daemon.js';

@@ -1,0 +1,175 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { send, type Endpoint } from '../api/test-fixtures/http-client.js';
+import { startVmmsDaemon, type VmmsDaemon } from './vmms-daemon.js';
+import { INTEGRATION_DEVICES, INTEGRATION_GUEST, eventually, expectStatus, writeIntegrationHostBuild } from './test-fixtures/daemon-fixtures.js';
+
+interface Summary {
+  readonly name: string;
+  readonly state: string;
+  readonly enabledState: number;
+  readonly health: string;
+  readonly healthState: number;
+  readonly heartbeat: string;
+  readonly heartbeatStatus: number;
+  readonly failure?: string;
+  readonly workerPid?: number;
+}
+
+let root: string;
+let hostPackageDir: string;
+const daemons: VmmsDaemon[] = [];
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'tsvisor-daemon-test-'));
+  hostPackageDir = await writeIntegrationHostBuild(root);
+});
+
+afterEach(async () => {
+  await Promise.all(daemons.splice(0).map((daemon) => daemon.close()));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function start(dataDir: string, options: Partial<Parameters<typeof startVmmsDaemon>[0]> = {}): Promise<{ daemon: VmmsDaemon; api: Endpoint }> {
+  const daemon = await startVmmsDaemon({ dataDir, hostPackageDir, sampleIntervalMs: 100, shutdownTimeoutMs: 10_000, ...options });
+  daemons.push(daemon);
+  return { daemon, api: { socketPath: daemon.socketPath } };
+}
+
+async function define(api: Endpoint, name: string): Promise<void> {
+  await expectStatus(api, { method: 'POST', path: '/vms', body: { name, memory: '16M', guest: { program: INTEGRATION_GUEST }, devices: INTEGRATION_DEVICES } }, 201);
+}
+
+async function vm(api: Endpoint, name: string): Promise<Summary> {
+  return (await expectStatus(api, { path: `/vms/${name}` }, 200)).json as Summary;
+}
+
+/** Requests a state change and waits for its job to finish; returns the final job. */
+async function changeState(api: Endpoint, name: string, requestedState: string): Promise<{ state: number; errorDescription?: string }> {
+  const answer = await expectStatus(api, { method: 'POST', path: `/vms/${name}/state`, body: { requestedState } }, 202);
+  const { job } = answer.json as { returnValue: number; job: { id: string } };
+  return eventually(async () => {
+    const current = (await expectStatus(api, { path: `/jobs/${job.id}` }, 200)).json as { state: number; errorDescription?: string };
+    return current.state >= 7 ? current : undefined;
+  }, `job ${job.id} (${requestedState} ${name})`);
+}
+
+async function runningWithHeartbeat(api: Endpoint, name: string): Promise<Summary> {
+  return eventually(async () => {
+    const summary = await vm(api, name);
+    return summary.state === 'Running' && summary.heartbeat === 'OK' ? summary : undefined;
+  }, `${name} running with heartbeat OK`);
+}
+
+describe('the VMMS daemon over its Unix socket', () => {
+  it('creates, starts, observes Running with heartbeat OK, exchanges KVP, shuts down through the guest, and deletes a VM', async () => {
+    const { api } = await start(join(root, 'lifecycle'));
+    await define(api, 'alpha');
+    expect(await vm(api, 'alpha')).toMatchObject({ state: 'Off', enabledState: 3, health: 'OK' });
+
+    expect(await changeState(api, 'alpha', 'run')).toMatchObject({ state: 7 });
+    const running = await runningWithHeartbeat(api, 'alpha');
+    expect(running).toMatchObject({ enabledState: 2, healthState: 5, heartbeatStatus: 2 });
+    expect(running.workerPid).toBeGreaterThan(0);
+
+    const devices = (await expectStatus(api, { path: '/vms/alpha/devices' }, 200)).json as { class: string; instanceId: string }[];
+    const kvp = devices.find((device) => device.class === 'integration.kvp')!;
+    await expectStatus(api, { method: 'POST', path: `/vms/alpha/devices/${kvp.instanceId}/operations/kvp.set`, body: { pool: 'EXTERNAL', key: 'greeting', value: 'hello guest' } }, 200);
+    await eventually(async () => {
+      const console = await expectStatus(api, { path: '/vms/alpha/console' }, 200);
+      return console.text.includes('kvp: greeting = hello guest') ? true : undefined;
+    }, 'the guest printing the host value');
+    const guestValue = await expectStatus(api, { method: 'POST', path: `/vms/alpha/devices/${kvp.instanceId}/operations/kvp.get`, body: { pool: 'GUEST', key: 'guest.program' } }, 200);
+    expect(guestValue.json).toMatchObject({ result: { key: 'guest.program', value: 'integration-services' } });
+
+    expect(await changeState(api, 'alpha', 'shutdown')).toMatchObject({ state: 7 });
+    expect(await vm(api, 'alpha')).toMatchObject({ state: 'Off', enabledState: 3, health: 'OK' });
+    expect((await expectStatus(api, { path: '/vms/alpha/console' }, 200)).text).toContain('shutdown: ');
+
+    await expectStatus(api, { method: 'DELETE', path: '/vms/alpha' }, 202);
+    await expectStatus(api, { path: '/vms/alpha' }, 404);
+    expect((await expectStatus(api, { path: '/vms' }, 200)).json).toEqual([]);
+  });
+
+  it('keeps the inventory across a restart, and reports a truncated or corrupt file without stopping the others', async () => {
+    const dataDir = join(root, 'restart');
+    let { daemon, api } = await start(dataDir);
+    for (const name of ['one', 'two', 'three']) await define(api, name);
+    await daemon.close();
+    daemons.splice(daemons.indexOf(daemon), 1);
+
+    const files = (await readdir(join(dataDir, 'vms'))).filter((file) => file.endsWith('.json')).sort();
+    const byName = new Map<string, string>();
+    for (const file of files) byName.set((JSON.parse(await readFile(join(dataDir, 'vms', file), 'utf8')) as { name: string }).name, file);
+    const truncated = byName.get('two')!;
+    const corrupt = byName.get('three')!;
+    const text = await readFile(join(dataDir, 'vms', truncated), 'utf8');
+    await writeFile(join(dataDir, 'vms', truncated), text.slice(0, text.length / 2));
+    await writeFile(join(dataDir, 'vms', corrupt), JSON.stringify({ ...JSON.parse(await readFile(join(dataDir, 'vms', corrupt), 'utf8')), memory: 'lots' }));
+
+    ({ daemon, api } = await start(dataDir));
+    expect(((await expectStatus(api, { path: '/vms' }, 200)).json as Summary[]).map((s) => s.name)).toEqual(['one']);
+    const problems = (await expectStatus(api, { path: '/inventory/problems' }, 200)).json as { file: string; field: string }[];
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: expect.stringContaining(truncated) }),
+        expect.objectContaining({ file: expect.stringContaining(corrupt), field: 'memory' }),
+      ]),
+    );
+    expect(await changeState(api, 'one', 'run')).toMatchObject({ state: 7 });
+    await runningWithHeartbeat(api, 'one');
+  });
+
+  it('reports a SIGKILLed worker process as failed for that VM alone; the others run on', async () => {
+    const { api } = await start(join(root, 'sigkill'));
+    for (const name of ['victim', 'bystander']) {
+      await define(api, name);
+      expect(await changeState(api, name, 'run')).toMatchObject({ state: 7 });
+    }
+    const victim = await runningWithHeartbeat(api, 'victim');
+    await runningWithHeartbeat(api, 'bystander');
+    process.kill(victim.workerPid!, 'SIGKILL');
+    const failed = await eventually(async () => {
+      const summary = await vm(api, 'victim');
+      return summary.health === 'CriticalFailure' ? summary : undefined;
+    }, 'the victim reported failed');
+    expect(failed).toMatchObject({ state: 'Off', enabledState: 3, healthState: 25, failure: expect.stringContaining('SIGKILL') });
+    const bystander = await vm(api, 'bystander');
+    expect(bystander).toMatchObject({ state: 'Running', health: 'OK', heartbeat: 'OK' });
+    // The failed VM starts again.
+    expect(await changeState(api, 'victim', 'run')).toMatchObject({ state: 7 });
+    expect(await runningWithHeartbeat(api, 'victim')).toMatchObject({ health: 'OK' });
+  });
+
+  it('refuses malformed input naming the field and writes nothing; the reader role changes nothing; TCP needs a valid token', async () => {
+    const dataDir = join(root, 'security');
+    const tokensFile = join(root, 'tokens.json');
+    const reader = 'reader-token-0123456789abcdef0123456789';
+    const admin = 'admin-token-0123456789abcdef0123456789ab';
+    await writeFile(tokensFile, JSON.stringify([{ name: 'auditor', role: 'reader', token: reader }, { name: 'ops', role: 'administrator', token: admin }]));
+    const { daemon, api } = await start(dataDir, { tokensFile, tcp: { host: '127.0.0.1', port: 0 } });
+
+    const bad = await send(api, { method: 'POST', path: '/vms', body: { name: 'bad', memory: '12 parsecs', guest: { program: INTEGRATION_GUEST } } });
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ error: { field: 'memory' } });
+    const badDevice = await send(api, { method: 'POST', path: '/vms', body: { name: 'bad', memory: '16M', guest: { program: INTEGRATION_GUEST }, devices: [{ class: 'integration.heartbeat', config: { intervalMs: -1 } }] } });
+    expect(badDevice.status).toBe(400);
+    expect(badDevice.json).toMatchObject({ error: { field: 'devices[0].config.intervalMs' } });
+    expect(await readdir(join(dataDir, 'vms'))).toEqual([]);
+
+    const asReader = await send(api, { method: 'POST', path: '/vms', token: reader, body: { name: 'sneaky', memory: '16M', guest: { program: INTEGRATION_GUEST } } });
+    expect(asReader.status).toBe(403);
+    expect(await readdir(join(dataDir, 'vms'))).toEqual([]);
+    expect((await send(api, { path: '/vms', token: reader })).status).toBe(200);
+
+    const tcp: Endpoint = { port: daemon.tcpAddress!.port };
+    expect((await send(tcp, { path: '/vms' })).status).toBe(401);
+    expect((await send(tcp, { path: '/vms', token: 'not-a-token' })).status).toBe(401);
+    expect((await send(tcp, { path: '/vms', token: admin })).status).toBe(200);
+  });
+});

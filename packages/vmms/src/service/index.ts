@@ -1,0 +1,10 @@
+export { Vmms, type VmmsOptions, type StateChangeOperation, type InventoryProblem } from './vmms.js';
+export type { Caller } from './caller.js';
+export type { VmSummary, VmDetails, DeviceSummary, VmCounters, StateChangeResult, VmStateName, HealthName, HeartbeatName } from './vm-summary.js';
+export type { VmmsEvent } from './vmms-event.js';
+export { VmNotFoundError } from './vm-not-found-error.js';
+export { JobNotFoundError } from './job-not-found-error.js';
+export { DeviceNotFoundError } from './device-not-found-error.js';
+export { vmDefinitionSchema, vmModificationSchema, type VmDefinition, type VmModification } from './vm-definition.js';
+export { enabledStateName, healthName, heartbeatName } from './state-names.js';
+export { CONSOLE_HISTORY_CHARS } from './console-history.js';

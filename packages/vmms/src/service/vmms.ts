@@ -1,0 +1,498 @@
+import { DeviceConfigError } from '@tsvisor/device-sdk';
+import type { DeviceClassRegistry } from '@tsvisor/device-sdk/host';
+import { WorkerCommandError, type VmWorker, type VmWorkerLauncher, type WorkerVmSpec } from '@tsvisor/worker-process';
+import { randomUUID } from 'node:crypto';
+import { access, mkdir } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { Subject, map, merge, type Observable } from 'rxjs';
+import { assertAuthorized } from '../authorization/authorize.js';
+import { managementOperations, type ManagementOperation } from '../authorization/management-operation.js';
+import type { InventoryFileError } from '../inventory/inventory-file-error.js';
+import type { InventoryStore } from '../inventory/inventory-store.js';
+import { VM_CONFIGURATION_SCHEMA_VERSION, vmConfigurationSchema, type VmConfiguration } from '../inventory/vm-configuration.js';
+import { JobError } from '../jobs/job-error.js';
+import { JobManager } from '../jobs/job-manager.js';
+import type { Job } from '../jobs/job.js';
+import type { ReportProgress } from '../jobs/job-work.js';
+import { EnabledState } from '../state/enabled-state.js';
+import { HealthState } from '../state/health-state.js';
+import { HeartbeatStatus } from '../state/heartbeat-status.js';
+import { JobState } from '../state/job-state.js';
+import { RequestedState } from '../state/requested-state.js';
+import { ReturnCode } from '../state/return-code.js';
+import { returnCodeOfPlan, stateChangePlan } from '../state/state-change-plan.js';
+import type { Caller } from './caller.js';
+import { DeviceNotFoundError } from './device-not-found-error.js';
+import { JobNotFoundError } from './job-not-found-error.js';
+import { vmDefinitionSchema, vmModificationSchema, type VmDefinition } from './vm-definition.js';
+import { VmNotFoundError } from './vm-not-found-error.js';
+import { VmRuntime } from './vm-runtime.js';
+import type { DeviceSummary, StateChangeResult, VmCounters, VmDetails, VmSummary } from './vm-summary.js';
+import type { VmmsEvent } from './vmms-event.js';
+
+/** The operations `requestStateChange` takes. */
+export type StateChangeOperation = 'vm.run' | 'vm.off' | 'vm.shutdown' | 'vm.reboot' | 'vm.reset' | 'vm.pause' | 'vm.resume';
+
+/** Options of the {@link Vmms}. */
+export interface VmmsOptions {
+  readonly store: InventoryStore;
+  readonly launcher: VmWorkerLauncher;
+  /** Where each VM's resource directory is made: `<resourceRoot>/<vm id>`. */
+  readonly resourceRoot: string;
+  /** The host's device classes: devices are checked against them when a VM is defined or modified. */
+  readonly registry?: DeviceClassRegistry;
+  readonly jobs?: JobManager;
+  /** How long a guest has to answer and carry out a guest-assisted shutdown, ms (default 30 s). */
+  readonly shutdownTimeoutMs?: number;
+  /** How long a worker has to turn its VM off before it is killed, ms (default 10 s). */
+  readonly powerOffTimeoutMs?: number;
+}
+
+/** A broken configuration file found when the inventory was loaded. */
+export interface InventoryProblem {
+  readonly file: string;
+  readonly field: string;
+  readonly problem: string;
+}
+
+const workerStates = {
+  starting: EnabledState.StartingTransient,
+  running: EnabledState.Running,
+  paused: EnabledState.Paused,
+  stopping: EnabledState.Stopping,
+  off: EnabledState.Off,
+  failed: EnabledState.Off,
+} as const;
+
+const heartbeats = {
+  ok: HeartbeatStatus.Ok,
+  error: HeartbeatStatus.Error,
+  'no-contact': HeartbeatStatus.NoContact,
+  'lost-communication': HeartbeatStatus.LostCommunication,
+} as const;
+
+/**
+ * The Virtual Machine Management Service (DESIGN §6): the single point of every management
+ * request. It keeps the inventory (through an {@link InventoryStore}), runs every operation as a
+ * job with the state model and codes of PROTOCOLS.md §6, starts one worker per running VM through
+ * its {@link VmWorkerLauncher}, turns the workers' reports into summary information, counters and
+ * events, and authorizes every call by the caller's role. The REST API and the CLI are its clients.
+ *
+ * A worker that dies is noticed at once (its exit) and reported for that VM alone: Off, health
+ * critical, with the reason.
+ */
+export class Vmms {
+  readonly #options: VmmsOptions;
+  readonly #jobs: JobManager;
+  readonly #vms = new Map<string, VmRuntime>();
+  readonly #changes = new Subject<VmmsEvent>();
+  #problems: readonly InventoryProblem[] = [];
+  #closed = false;
+
+  /** Every event, unauthorized: for the host's own use (the API hands out {@link events}). */
+  readonly events$: Observable<VmmsEvent>;
+
+  constructor(options: VmmsOptions) {
+    this.#options = options;
+    this.#jobs = options.jobs ?? new JobManager();
+    this.events$ = merge(this.#changes, this.#jobs.events$.pipe(map((job): VmmsEvent => ({ type: 'job', job }))));
+  }
+
+  /**
+   * Reads the inventory. Files that do not read or validate are kept as {@link inventoryProblems}
+   * (naming file and field) and do not stop the others from loading.
+   */
+  async load(): Promise<void> {
+    const { store } = this.#options;
+    const scan = 'scan' in store && typeof store.scan === 'function' ? await (store.scan as () => Promise<{ vms: VmConfiguration[]; problems: InventoryFileError[] }>)() : undefined;
+    const configs = scan ? scan.vms : await store.list();
+    this.#problems = (scan?.problems ?? []).map((error) => ({ file: error.file, field: error.field, problem: error.problem }));
+    for (const config of configs) if (!this.#vms.has(config.id)) this.#vms.set(config.id, new VmRuntime(config));
+  }
+
+  inventoryProblems(caller: Caller): readonly InventoryProblem[] {
+    assertAuthorized(caller.role, 'vm.list');
+    return this.#problems;
+  }
+
+  async list(caller: Caller): Promise<VmSummary[]> {
+    assertAuthorized(caller.role, 'vm.list');
+    return [...this.#vms.values()].sort((a, b) => a.config.name.localeCompare(b.config.name)).map((vm) => this.#summary(vm));
+  }
+
+  async get(caller: Caller, vm: string): Promise<VmDetails> {
+    assertAuthorized(caller.role, 'vm.get');
+    return this.#details(this.#find(vm));
+  }
+
+  async define(caller: Caller, input: unknown): Promise<{ vm: VmDetails; job: Job }> {
+    assertAuthorized(caller.role, 'vm.define');
+    const definition = vmDefinitionSchema.parse(input);
+    const config = await this.#checked({
+      schemaVersion: VM_CONFIGURATION_SCHEMA_VERSION,
+      id: randomUUID(),
+      name: definition.name,
+      ...(definition.notes === undefined ? {} : { notes: definition.notes }),
+      memory: definition.memory,
+      processors: definition.processors,
+      guest: definition.guest,
+      devices: this.#devicesOf(definition.devices),
+      createdAt: new Date().toISOString(),
+    });
+    const job = await this.#configurationJob('vm.define', config.id, async () => {
+      await this.#options.store.put(config);
+      const vm = new VmRuntime(config);
+      this.#vms.set(config.id, vm);
+      this.#changes.next({ type: 'vm-defined', vm: this.#summary(vm) });
+    });
+    return { vm: this.#details(this.#find(config.id)), job };
+  }
+
+  async modify(caller: Caller, ref: string, patch: unknown): Promise<{ vm: VmDetails; job: Job }> {
+    assertAuthorized(caller.role, 'vm.modify');
+    const vm = this.#find(ref);
+    const change = vmModificationSchema.parse(patch);
+    const offOnly = (['memory', 'processors', 'guest', 'devices'] as const).filter((key) => change[key] !== undefined);
+    if (offOnly.length > 0 && !this.#isOff(vm)) {
+      throw new JobError(ReturnCode.InvalidState, `invalid state: ${offOnly.join(', ')} of VM ${vm.config.name} can only change while it is off`);
+    }
+    const current = vm.config;
+    const config = await this.#checked({
+      ...current,
+      ...(change.name === undefined ? {} : { name: change.name }),
+      ...(change.notes === undefined ? {} : { notes: change.notes }),
+      ...(change.memory === undefined ? {} : { memory: change.memory }),
+      ...(change.processors === undefined ? {} : { processors: change.processors }),
+      ...(change.guest === undefined ? {} : { guest: change.guest }),
+      ...(change.devices === undefined ? {} : { devices: this.#devicesOf(change.devices) }),
+    });
+    const job = await this.#configurationJob('vm.modify', vm.config.id, async () => {
+      await this.#options.store.put(config);
+      vm.config = config;
+      this.#publish(vm);
+    });
+    return { vm: this.#details(vm), job };
+  }
+
+  async destroy(caller: Caller, ref: string): Promise<{ job: Job }> {
+    assertAuthorized(caller.role, 'vm.destroy');
+    const vm = this.#find(ref);
+    if (!this.#isOff(vm)) throw new JobError(ReturnCode.InvalidState, `invalid state: VM ${vm.config.name} must be off to be destroyed`);
+    const { id, name } = vm.config;
+    const job = await this.#configurationJob('vm.destroy', id, async () => {
+      await this.#options.store.delete(id);
+      this.#vms.delete(id);
+      this.#changes.next({ type: 'vm-destroyed', id, name });
+    });
+    return { job };
+  }
+
+  /**
+   * `RequestStateChange` (PROTOCOLS.md §6). Refusals throw a {@link JobError} with the return code
+   * (invalid state 32775, not supported 32770); a request for the state the VM is in answers 0; any
+   * other starts a job and answers 4096 with it. `vm.run` on a paused VM resumes it, as in Hyper-V.
+   */
+  async requestStateChange(caller: Caller, ref: string, operation: StateChangeOperation): Promise<StateChangeResult> {
+    assertAuthorized(caller.role, operation);
+    const vm = this.#find(ref);
+    const effective: StateChangeOperation = operation === 'vm.run' && vm.enabledState === EnabledState.Paused ? 'vm.resume' : operation;
+    if (effective === 'vm.resume' && vm.enabledState !== EnabledState.Paused) {
+      throw new JobError(ReturnCode.InvalidState, `invalid state: VM ${vm.config.name} is ${this.#summary(vm).state}, not paused`);
+    }
+    const requested = managementOperations[effective].requestedState ?? RequestedState.Run;
+    const plan = stateChangePlan(vm.enabledState, requested);
+    if (plan.kind === 'no-op') return { returnValue: ReturnCode.Completed };
+    if (plan.kind !== 'transition') {
+      const code = returnCodeOfPlan(plan) as typeof ReturnCode.InvalidState | typeof ReturnCode.NotSupported;
+      throw new JobError(code, `${code === ReturnCode.NotSupported ? 'not supported' : 'invalid state'}: VM ${vm.config.name} is ${this.#summary(vm).state} and cannot ${effective}`);
+    }
+    const job = this.#jobs.start(effective, vm.config.id, async (progress) => {
+      const before = vm.enabledState;
+      this.#setState(vm, plan.transient);
+      try {
+        await this.#change(vm, effective, progress);
+      } catch (error) {
+        if (vm.worker && vm.enabledState === plan.transient) this.#setState(vm, before);
+        throw error;
+      }
+      if (vm.enabledState !== plan.final && (plan.final !== EnabledState.Off || !vm.worker)) this.#setState(vm, plan.final);
+    });
+    return { returnValue: ReturnCode.JobStarted, job };
+  }
+
+  async devices(caller: Caller, ref: string): Promise<DeviceSummary[]> {
+    assertAuthorized(caller.role, 'vm.get');
+    const vm = this.#find(ref);
+    return vm.config.devices.map((device) => ({
+      class: device.class,
+      instanceId: device.instanceId,
+      config: device.config,
+      operations: vm.devices.find((running) => running.instanceId === device.instanceId)?.operations ?? [],
+      counters: vm.sample?.devices[device.instanceId] ?? {},
+    }));
+  }
+
+  /**
+   * Runs a management operation of a device of a running VM. Bad input throws the
+   * `DeviceConfigError` naming the field (nothing runs); an unknown device or operation, or a VM
+   * that is not running, a {@link DeviceNotFoundError}; a failure, a {@link JobError} (failed).
+   */
+  async invokeDeviceOperation(caller: Caller, ref: string, instanceId: string, operation: string, input: unknown): Promise<unknown> {
+    assertAuthorized(caller.role, 'device.invoke');
+    const vm = this.#find(ref);
+    const device = vm.config.devices.find((candidate) => candidate.instanceId === instanceId.toLowerCase());
+    if (!device) throw new DeviceNotFoundError(vm.config.name, instanceId);
+    const worker = vm.worker;
+    if (!worker || !vm.devices.some((d) => d.instanceId === device.instanceId && d.operations.some((op) => op.name === operation))) {
+      throw new DeviceNotFoundError(vm.config.name, instanceId, operation);
+    }
+    try {
+      return await worker.request({ kind: 'invoke', instanceId: device.instanceId, operation, input });
+    } catch (error) {
+      if (error instanceof DeviceConfigError) throw error;
+      throw new JobError(ReturnCode.Failed, `${operation} on device ${instanceId} of VM ${vm.config.name} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async counters(caller: Caller, ref: string): Promise<VmCounters> {
+    assertAuthorized(caller.role, 'vm.counters');
+    return this.#find(ref).counters(Date.now());
+  }
+
+  async console(caller: Caller, ref: string): Promise<{ history: string; text$: Observable<string> }> {
+    assertAuthorized(caller.role, 'console.read');
+    const { console } = this.#find(ref);
+    return { history: console.text, text$: console.text$ };
+  }
+
+  jobs(caller: Caller): Job[] {
+    assertAuthorized(caller.role, 'job.list');
+    return this.#jobs.list();
+  }
+
+  job(caller: Caller, id: string): Job {
+    assertAuthorized(caller.role, 'job.get');
+    const job = this.#jobs.get(id);
+    if (!job) throw new JobNotFoundError(id);
+    return job;
+  }
+
+  cancelJob(caller: Caller, id: string): Job {
+    assertAuthorized(caller.role, 'job.cancel');
+    if (!this.#jobs.get(id)) throw new JobNotFoundError(id);
+    this.#jobs.cancel(id);
+    return this.#jobs.get(id)!;
+  }
+
+  /** The final state of job `id` (for callers that wait). */
+  async waitForJob(caller: Caller, id: string): Promise<Job> {
+    assertAuthorized(caller.role, 'job.get');
+    const job = await this.#jobs.whenFinished(id);
+    if (!job) throw new JobNotFoundError(id);
+    return job;
+  }
+
+  events(caller: Caller): Observable<VmmsEvent> {
+    assertAuthorized(caller.role, 'events.subscribe');
+    return this.events$;
+  }
+
+  /** Turns every running VM off (hard), then releases the launcher. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#vms.values()].map((vm) => (vm.worker ? this.#powerOff(vm.worker) : undefined)));
+    await this.#options.launcher.close();
+    this.#jobs.dispose();
+  }
+
+  #find(ref: string): VmRuntime {
+    const byId = this.#vms.get(ref.toLowerCase());
+    if (byId) return byId;
+    const name = ref.toLowerCase();
+    for (const vm of this.#vms.values()) if (vm.config.name.toLowerCase() === name) return vm;
+    throw new VmNotFoundError(ref);
+  }
+
+  #isOff(vm: VmRuntime): boolean {
+    return vm.enabledState === EnabledState.Off && vm.worker === undefined;
+  }
+
+  #summary(vm: VmRuntime): VmSummary {
+    const tasks = this.#jobs.list().filter((job) => job.vmId === vm.config.id && (job.state === JobState.New || job.state === JobState.Running)).length;
+    return vm.summary(tasks, Date.now());
+  }
+
+  #details(vm: VmRuntime): VmDetails {
+    return { ...this.#summary(vm), configuration: vm.config };
+  }
+
+  #publish(vm: VmRuntime): void {
+    if (this.#vms.get(vm.config.id) === vm) this.#changes.next({ type: 'vm-state', vm: this.#summary(vm) });
+  }
+
+  #setState(vm: VmRuntime, state: EnabledState): void {
+    if (vm.enabledState === state) return;
+    vm.enabledState = state;
+    this.#publish(vm);
+  }
+
+  #devicesOf(devices: VmDefinition['devices']): VmConfiguration['devices'] {
+    return devices.map((device) => ({ class: device.class, instanceId: device.instanceId ?? randomUUID(), config: device.config ?? {} }));
+  }
+
+  /** Validates a whole configuration: the schema, the guest program's file, each device against its class. */
+  async #checked(candidate: unknown): Promise<VmConfiguration> {
+    const config = vmConfigurationSchema.parse(candidate);
+    if (!isAbsolute(config.guest.program)) throw new DeviceConfigError('guest.program', 'must be an absolute path');
+    try {
+      await access(config.guest.program);
+    } catch {
+      throw new DeviceConfigError('guest.program', `no such file on the host: ${config.guest.program}`);
+    }
+    const { registry } = this.#options;
+    config.devices.forEach((device, index) => {
+      if (!registry) return;
+      if (!registry.has(device.class)) throw new DeviceConfigError(`devices[${index}].class`, `no plugin of this host serves device class "${device.class}"`);
+      registry.factory(device.class).deviceClass.config.parse(device.config, `devices[${index}].config`);
+    });
+    return config;
+  }
+
+  /** Runs a configuration change as a job and waits for it; its error, if any, is thrown as it was. */
+  async #configurationJob(operation: ManagementOperation, vmId: string, work: () => Promise<void>): Promise<Job> {
+    let failure: unknown;
+    const started = this.#jobs.start(operation, vmId, async () => {
+      try {
+        await work();
+      } catch (error) {
+        failure = error;
+        throw error;
+      }
+    });
+    const job = (await this.#jobs.whenFinished(started.id)) ?? started;
+    if (failure !== undefined) throw failure;
+    return job;
+  }
+
+  async #change(vm: VmRuntime, operation: StateChangeOperation, progress: ReportProgress): Promise<void> {
+    if (operation === 'vm.run') return this.#powerOn(vm, progress);
+    const worker = vm.worker;
+    if (!worker) throw new JobError(ReturnCode.InvalidState, `invalid state: VM ${vm.config.name} has no worker`);
+    switch (operation) {
+      case 'vm.off':
+        return this.#powerOff(worker);
+      case 'vm.pause':
+        await worker.request({ kind: 'pause' });
+        return;
+      case 'vm.resume':
+        await worker.request({ kind: 'resume' });
+        return;
+      case 'vm.reboot':
+      case 'vm.reset':
+        await worker.request({ kind: 'reset' });
+        return;
+      case 'vm.shutdown': {
+        const timeoutMs = this.#options.shutdownTimeoutMs ?? 30_000;
+        progress(10);
+        let outcome: unknown;
+        try {
+          outcome = await worker.request({ kind: 'shutdown', reason: 'shut down by the VMMS', restart: false, timeoutMs }, timeoutMs + 5_000);
+        } catch (error) {
+          const message = error instanceof WorkerCommandError ? error.message : `the worker failed: ${(error as Error).message}`;
+          throw new JobError(error instanceof WorkerCommandError && error.remoteName === 'GuestShutdownUnavailableError' ? ReturnCode.NotSupported : ReturnCode.Failed, message, { cause: error });
+        }
+        if (outcome !== 'accepted') {
+          throw new JobError(ReturnCode.Failed, `the guest of VM ${vm.config.name} ${outcome === 'vetoed' ? 'refused to shut down' : 'did not answer the shutdown request'}`);
+        }
+        progress(60);
+        await worker.exited;
+        return;
+      }
+    }
+  }
+
+  async #powerOn(vm: VmRuntime, progress: ReportProgress): Promise<void> {
+    const { config } = vm;
+    const resourceDir = join(this.#options.resourceRoot, config.id);
+    await mkdir(resourceDir, { recursive: true });
+    const spec: WorkerVmSpec = { id: config.id, name: config.name, memoryBytes: config.memory, processors: config.processors, devices: config.devices };
+    let worker: VmWorker;
+    try {
+      worker = await this.#options.launcher.launch({ vm: spec, program: config.guest.program, resourceDir });
+    } catch (error) {
+      vm.healthState = HealthState.MajorFailure;
+      vm.failure = `the VM could not be prepared: ${(error as Error).message}`;
+      this.#setState(vm, EnabledState.Off);
+      this.#publish(vm);
+      throw new JobError(ReturnCode.Failed, vm.failure, { cause: error });
+    }
+    progress(30);
+    vm.worker = worker;
+    vm.failure = undefined;
+    vm.healthState = HealthState.Ok;
+    this.#watch(vm, worker);
+    try {
+      await worker.start();
+    } catch (error) {
+      worker.kill();
+      await worker.exited;
+      const failure = vm.failure ?? (error as Error).message;
+      throw new JobError(ReturnCode.Failed, `VM ${config.name} did not start: ${failure}`, { cause: error });
+    }
+  }
+
+  #watch(vm: VmRuntime, worker: VmWorker): void {
+    worker.reports$.subscribe((report) => {
+      if (vm.worker !== worker) return;
+      switch (report.kind) {
+        case 'state':
+          if (report.state === 'failed') {
+            vm.healthState = HealthState.MajorFailure;
+            vm.failure = report.reason ?? 'the guest failed';
+          }
+          if (report.state === 'running') vm.runningSince ??= Date.now();
+          this.#setState(vm, workerStates[report.state]);
+          this.#publish(vm);
+          return;
+        case 'heartbeat':
+          if (vm.heartbeat !== heartbeats[report.heartbeat]) {
+            vm.heartbeat = heartbeats[report.heartbeat];
+            this.#publish(vm);
+          }
+          return;
+        case 'devices':
+          vm.devices = report.devices;
+          return;
+        case 'console':
+          vm.console.append(report.text);
+          return;
+        case 'sample':
+          vm.takeSample(report.sample);
+          return;
+      }
+    });
+    void worker.exited.then((exit) => {
+      if (vm.worker !== worker) return;
+      vm.powerDown();
+      if (!exit.clean && vm.healthState === HealthState.Ok) {
+        vm.healthState = HealthState.CriticalFailure;
+        vm.failure = exit.reason;
+      }
+      vm.enabledState = EnabledState.Off;
+      this.#publish(vm);
+    });
+  }
+
+  async #powerOff(worker: VmWorker): Promise<void> {
+    const timeoutMs = this.#options.powerOffTimeoutMs ?? 10_000;
+    try {
+      await worker.request({ kind: 'off' }, timeoutMs);
+    } catch {
+      worker.kill();
+    }
+    const timer = setTimeout(() => worker.kill(), timeoutMs);
+    await worker.exited;
+    clearTimeout(timer);
+  }
+}
