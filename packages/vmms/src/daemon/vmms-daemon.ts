@@ -1,6 +1,7 @@
 import { composeHost, DEFAULT_ENTRY_CONDITIONS, type HostComposition } from '@tsvisor/device-sdk/host';
 import { ChildProcessWorkerLauncher, InProcessWorkerLauncher, type VmWorkerLauncher } from '@tsvisor/worker-process';
 import type { FastifyInstance } from 'fastify';
+import { Container } from 'inversify';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { loadTokenTable } from '../api/token-table-file.js';
 import { TokenTable } from '../api/token-table.js';
 import { listenOnUnixSocket } from '../api/unix-socket-listener.js';
 import { FileInventoryStore } from '../inventory/file-inventory-store.js';
+import { InventoryStore } from '../inventory/inventory-store.js';
 import { Vmms } from '../service/vmms.js';
 
 /** How a daemon runs VM workers: OS child processes under the permission model, or inside its own process. */
@@ -53,22 +55,26 @@ const runningFromSource = import.meta.url.endsWith('.ts');
 /**
  * Starts the VMMS daemon (`tsvisor host start`): composes the host from the plugins of
  * `hostPackageDir`, loads the inventory of `<dataDir>/vms` (broken files are reported, the rest
- * load), and serves the management API on `<dataDir>/vmms.sock` (and on TCP if asked, with bearer
+ * load; a host build replaces the store by rebinding the `InventoryStore` token in its host module), and serves the management API on `<dataDir>/vmms.sock` (and on TCP if asked, with bearer
  * tokens only). VMs run in worker processes under Node's permission model unless `workerMode` is
  * `in-process`.
  */
 export async function startVmmsDaemon(options: VmmsDaemonOptions): Promise<VmmsDaemon> {
   const dataDir = resolve(options.dataDir);
   await mkdir(join(dataDir, 'vms'), { recursive: true, mode: 0o700 });
+  // The default store is bound before the plugins load, so that a host build's module can rebind it.
+  const container = new Container();
+  container.bind(InventoryStore).toConstantValue(new FileInventoryStore(join(dataDir, 'vms')));
   const composition = await composeHost({
     hostPackageDir: options.hostPackageDir,
+    container,
     conditions: options.conditions ?? (runningFromSource ? ['@tsvisor/source', ...DEFAULT_ENTRY_CONDITIONS] : DEFAULT_ENTRY_CONDITIONS),
   });
   const launcherOptions = { workDir: join(dataDir, 'cache'), sampleIntervalMs: options.sampleIntervalMs ?? 1000 };
   const launcher: VmWorkerLauncher =
     options.workerMode === 'in-process' ? new InProcessWorkerLauncher(composition, launcherOptions) : new ChildProcessWorkerLauncher(composition, launcherOptions);
   const vmms = new Vmms({
-    store: new FileInventoryStore(join(dataDir, 'vms')),
+    store: container.get(InventoryStore),
     launcher,
     resourceRoot: join(dataDir, 'resources'),
     registry: composition.registry,

@@ -4,18 +4,8 @@ import { join } from 'node:path';
 import { DeviceConfigError, schema } from '@tsvisor/device-sdk';
 import { DuplicateVmNameError } from './duplicate-vm-name-error.js';
 import { InventoryFileError } from './inventory-file-error.js';
-import type { InventoryStore } from './inventory-store.js';
+import type { InventoryScan, InventoryStore } from './inventory-store.js';
 import { vmConfigurationSchema, type VmConfiguration } from './vm-configuration.js';
-
-/** What {@link FileInventoryStore.scan} finds in the directory. */
-export interface InventoryScan {
-  /** Every VM whose file reads and validates, sorted by name. */
-  readonly vms: VmConfiguration[];
-  /** One error per file that does not, naming the file and the field. */
-  readonly problems: InventoryFileError[];
-  /** Temporary files left by writes that never finished (a crash), now removed. */
-  readonly removedTempFiles: string[];
-}
 
 const GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** `<id>.json`: the file of one VM, named by its canonical id. */

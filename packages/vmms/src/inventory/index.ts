@@ -5,8 +5,8 @@ export {
   type VmDeviceConfiguration,
 } from './vm-configuration.js';
 export type { JsonObject, JsonValue } from './json-object-schema.js';
-export { InventoryStore } from './inventory-store.js';
-export { FileInventoryStore, type InventoryScan } from './file-inventory-store.js';
+export { InventoryStore, type InventoryScan } from './inventory-store.js';
+export { FileInventoryStore } from './file-inventory-store.js';
 export { InventoryFileError } from './inventory-file-error.js';
 export { DuplicateVmNameError } from './duplicate-vm-name-error.js';
 export { UnsupportedSchemaVersionError } from './unsupported-schema-version-error.js';

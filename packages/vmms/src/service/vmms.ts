@@ -7,7 +7,6 @@ import { isAbsolute, join } from 'node:path';
 import { Subject, map, merge, type Observable } from 'rxjs';
 import { assertAuthorized } from '../authorization/authorize.js';
 import { managementOperations, type ManagementOperation } from '../authorization/management-operation.js';
-import type { InventoryFileError } from '../inventory/inventory-file-error.js';
 import type { InventoryStore } from '../inventory/inventory-store.js';
 import { VM_CONFIGURATION_SCHEMA_VERSION, vmConfigurationSchema, type VmConfiguration } from '../inventory/vm-configuration.js';
 import { JobError } from '../jobs/job-error.js';
@@ -104,7 +103,7 @@ export class Vmms {
    */
   async load(): Promise<void> {
     const { store } = this.#options;
-    const scan = 'scan' in store && typeof store.scan === 'function' ? await (store.scan as () => Promise<{ vms: VmConfiguration[]; problems: InventoryFileError[] }>)() : undefined;
+    const scan = store.scan ? await store.scan() : undefined;
     const configs = scan ? scan.vms : await store.list();
     this.#problems = (scan?.problems ?? []).map((error) => ({ file: error.file, field: error.field, problem: error.problem }));
     for (const config of configs) if (!this.#vms.has(config.id)) this.#vms.set(config.id, new VmRuntime(config));
