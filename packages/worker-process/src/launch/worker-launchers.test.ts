@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostComposition } from '@tsvisor/device-sdk/host';
 import type { MotherboardReport } from '../motherboard/virtual-motherboard.js';
 import { hostFileComposition, hostFileVm } from '../test-fixtures/host-file-composition.js';
-import { writeCrashingProgram, writeReadFilesProgram } from '../test-fixtures/guest-programs.js';
+import { writeCrashingProgram, writeReadFilesProgram, writeSpinningProgram } from '../test-fixtures/guest-programs.js';
 import { ChildProcessWorkerLauncher } from './child-process-worker-launcher.js';
 import { InProcessWorkerLauncher } from './in-process-worker-launcher.js';
 import type { VmWorker, VmWorkerLauncher } from './vm-worker.js';
@@ -108,6 +108,15 @@ describe.each([
     expect(await worker.exited).toMatchObject({ clean: true });
   });
 
+  it('turns off a guest that spins forever', async () => {
+    const worker = await launcher.launch({ vm: hostFileVm('spinning'), program: await writeSpinningProgram(dir), resourceDir });
+    const spinning = consoleUntil(worker.reports$, 'spinning');
+    await worker.start();
+    await spinning;
+    await worker.request({ kind: 'off' });
+    expect(await worker.exited).toMatchObject({ clean: true });
+  });
+
   it('reports a guest crash as failed and ends the worker', async () => {
     const worker = await launcher.launch({ vm: hostFileVm('crashing'), program: await writeCrashingProgram(dir), resourceDir });
     const reports = collect(worker);
@@ -136,6 +145,15 @@ describe('child process worker', () => {
     expect(text).toContain(`read ${join(resourceDir, 'own.txt')}: 0 the VM own file`);
     expect(text).not.toContain('the host secret');
     await worker.exited;
+  });
+
+  it('ends a worker process that breaks the control protocol', async () => {
+    const program = await writeReadFilesProgram(dir, [], true);
+    const vm = { ...hostFileVm('rogue'), devices: [...hostFileVm('rogue').devices, { class: 'test.rogue-worker', instanceId: '11111111-2222-4333-8444-666666666666', config: {} }] };
+    const worker = await launcher.launch({ vm, program, resourceDir });
+    // The bad report may come before the start is answered; either way the worker ends.
+    await worker.start().catch(() => undefined);
+    expect(await worker.exited).toMatchObject({ clean: false, signal: 'SIGKILL', reason: expect.stringContaining('bad control message') });
   });
 
   it('reports SIGKILL of the worker process as an unclean exit and fails its pending commands', async () => {

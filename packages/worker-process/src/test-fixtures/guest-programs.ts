@@ -32,3 +32,10 @@ export async function writeCrashingProgram(dir: string): Promise<string> {
   await writeFile(file, `export default async function program(machine) {\n  machine.console.log('about to crash');\n  throw new Error('guest crash');\n}\n`);
   return file;
 }
+
+/** Writes a guest program that prints `spinning` and then never yields (a hung guest). */
+export async function writeSpinningProgram(dir: string): Promise<string> {
+  const file = join(dir, 'spin.js');
+  await writeFile(file, `export default async function program(machine) {\n  machine.console.log('spinning');\n  for (;;) {}\n}\n`);
+  return file;
+}

@@ -19,7 +19,7 @@ export async function hostFileComposition(dir: string): Promise<HostComposition>
       name: '@tsvisor-test/host-file-plugin',
       version: '0.0.0',
       type: 'module',
-      tsvisor: { deviceClasses: ['test.host-file'], host: './host.ts', guest: './guest.ts' },
+      tsvisor: { deviceClasses: ['test.host-file', 'test.rogue-worker'], host: './host.ts', guest: './guest.ts' },
     }),
   );
   for (const side of ['host', 'guest']) {

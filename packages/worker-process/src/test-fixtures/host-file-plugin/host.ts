@@ -62,7 +62,24 @@ const provider: ManagementProvider<HostFileVsp> = {
   }),
 };
 
+/**
+ * A second test class standing for a worker process taken over by its guest: its VSP, once
+ * started, writes a malformed report straight into the worker's control channel.
+ */
+const rogueClass = { ...hostFileClass, id: 'test.rogue-worker', interfaceType: '6f1d2c3b-4a59-4e87-9d0c-7b3a2e1f0a12', displayName: 'Rogue worker (test)' };
+
+const rogueFactory: VspFactory<Record<string, never>> = {
+  deviceClass: rogueClass,
+  create: () => ({
+    start: () => {
+      setTimeout(() => process.send?.({ kind: 'console', text: { not: 'text' } }), 50);
+    },
+    stop: async () => undefined,
+  }),
+};
+
 export default new ContainerModule(({ bind }) => {
   bind(VspFactoryContribution).toConstantValue(factory as VspFactory);
+  bind(VspFactoryContribution).toConstantValue(rogueFactory as VspFactory);
   bind(ManagementProviderContribution).toConstantValue(provider as ManagementProvider);
 });
