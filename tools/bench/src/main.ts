@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { formatTable, type Suite, type SuiteResult } from './figure.js';
 import { hypercallSuite } from './suites/hypercall.js';
 import { vmbusSuite } from './suites/vmbus.js';
+import { vmmsSuite } from './suites/vmms.js';
 
-const suites: readonly Suite[] = [hypercallSuite, vmbusSuite];
+const suites: readonly Suite[] = [hypercallSuite, vmbusSuite, vmmsSuite];
 
 async function main(argv: readonly string[]): Promise<number> {
   const name = argv[0];

@@ -1,5 +1,6 @@
 import type { JsonSchema } from '@tsvisor/device-sdk';
 import type { FastifySchema } from 'fastify';
+import type { ManagementOperation } from '../authorization/management-operation.js';
 
 /**
  * A route's schema: what Fastify validates and serializes with, plus what the OpenAPI document
@@ -13,8 +14,8 @@ export interface ApiRouteSchema extends FastifySchema {
   readonly description?: string;
   /** The resource it belongs to: `vms`, `jobs`, `events`, … */
   readonly tags: readonly string[];
-  /** The least role allowed (DESIGN.md §6), stated in the document. */
-  readonly leastRole: 'reader' | 'operator' | 'administrator';
+  /** The operations the service authorizes the caller for (the document states the least role they need); none: any caller. */
+  readonly operations: readonly ManagementOperation[];
   /** Set when the route takes a body but may be sent without one. */
   readonly optionalBody?: true;
   readonly body?: JsonSchema;

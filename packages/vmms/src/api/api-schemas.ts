@@ -161,7 +161,7 @@ const vmCounters: JsonSchema = {
   type: 'object',
   description: "A VM's performance counters",
   properties: {
-    vm: string('The VM id'),
+    vm: string("The VM's name"),
     sampledAt: string('ISO 8601 time of the sample'),
     processorLoad: number('Percent'),
     memoryUsage: number('Bytes'),

@@ -12,7 +12,7 @@ const consoleSchema: ApiRouteSchema = {
     'The output kept so far, as text/plain. With follow=1, a text/event-stream instead: `console` events whose data is a ' +
     'JSON string of console text, the output kept so far first.',
   tags: ['vms'],
-  leastRole: 'operator',
+  operations: ['console.read'],
   params: pathParameters(vmParameter),
   querystring: {
     type: 'object',

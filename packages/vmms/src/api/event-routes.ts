@@ -12,7 +12,7 @@ const events: ApiRouteSchema = {
     'Server-Sent Events: `event: <type>` and `data: <VmmsEvent as JSON>` (see the VmmsEvent schema), a keep-alive comment ' +
     'every 15 s. Events that happen after the request only.',
   tags: ['events'],
-  leastRole: 'reader',
+  operations: ['events.subscribe'],
   response: { 200: textResponse('An endless text/event-stream', 'text/event-stream'), ...errorResponses },
 };
 

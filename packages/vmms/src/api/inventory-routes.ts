@@ -8,7 +8,7 @@ const problems: ApiRouteSchema = {
   summary: 'The broken configuration files found when the inventory was loaded',
   description: 'Each names the file, the field at fault (empty for the whole file) and what is wrong; such VMs are not listed.',
   tags: ['inventory'],
-  leastRole: 'reader',
+  operations: ['vm.list'],
   response: { 200: { type: 'array', items: schemaRef('InventoryProblem') }, ...errorResponses },
 };
 

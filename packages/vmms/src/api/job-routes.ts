@@ -9,7 +9,7 @@ const list: ApiRouteSchema = {
   operationId: 'listJobs',
   summary: 'Every running job and the finished ones kept',
   tags: ['jobs'],
-  leastRole: 'reader',
+  operations: ['job.list'],
   response: { 200: { type: 'array', items: schemaRef('Job') }, ...errorResponses },
 };
 
@@ -17,7 +17,7 @@ const get: ApiRouteSchema = {
   operationId: 'getJob',
   summary: 'One job, as it is now',
   tags: ['jobs'],
-  leastRole: 'reader',
+  operations: ['job.get'],
   params: jobParams,
   response: { 200: schemaRef('Job'), ...errorResponses },
 };
@@ -27,7 +27,7 @@ const cancel: ApiRouteSchema = {
   summary: 'Ask a running job to stop',
   description: 'The job becomes Terminated (8) once its work has stopped: follow it at GET /jobs/{id}.',
   tags: ['jobs'],
-  leastRole: 'operator',
+  operations: ['job.cancel'],
   params: jobParams,
   response: { 202: schemaRef('Job', 'The job as it was when cancellation was asked'), ...errorResponses },
 };

@@ -202,33 +202,33 @@ describe('a reader', () => {
 });
 
 describe('malformed input', () => {
-  const cases: readonly [string, TestRequest, number, string, string][] = [
-    ['bad memory text', { method: 'POST', path: '/vms', body: { name: 'm1', memory: '64Q', guest: { program: '/x' } } }, 400, 'invalid-parameter', 'memory'],
-    ['memory out of range', { method: 'POST', path: '/vms', body: { name: 'm2', memory: '4G', guest: { program: '/x' } } }, 400, 'invalid-parameter', 'memory'],
-    ['an unknown field', { method: 'POST', path: '/vms', body: { name: 'm3', memory: '64M', guest: { program: '/x' }, colour: 'red' } }, 400, 'invalid-parameter', 'colour'],
-    ['an unknown nested field', { method: 'POST', path: '/vms', body: { name: 'm4', memory: '64M', guest: { program: '/x', args: [] } } }, 400, 'invalid-parameter', 'guest.args'],
-    ['a wrong type', { method: 'POST', path: '/vms', body: { name: 'm5', memory: '64M', processors: 'two', guest: { program: '/x' } } }, 400, 'invalid-parameter', 'processors'],
-    ['a device of a wrong type', { method: 'POST', path: '/vms', body: { name: 'm6', memory: '64M', guest: { program: '/x' }, devices: [{ class: 7 }] } }, 400, 'invalid-parameter', 'devices[0].class'],
-    ['a missing field', { method: 'POST', path: '/vms', body: { name: 'm7', memory: '64M', guest: {} } }, 400, 'invalid-parameter', 'guest.program'],
-    ['a body that is not JSON', { method: 'POST', path: '/vms', body: '{"name": "m8",' }, 400, 'invalid-json', ''],
-    ['an array for a body', { method: 'POST', path: '/vms', body: [] }, 400, 'invalid-parameter', ''],
-    ['a body that is not JSON at all', { method: 'POST', path: '/vms', body: 'name=m9', contentType: 'text/plain' }, 415, 'unsupported-media-type', ''],
-    ['a body over the limit', { method: 'POST', path: '/vms', body: { name: 'm10', memory: '64M', guest: { program: '/x' }, notes: 'n'.repeat(MAX_BODY_BYTES) } }, 413, 'body-too-large', ''],
-    ['an unknown requested state', { method: 'POST', path: '/vms/anything/state', body: { requestedState: 'fly' } }, 400, 'invalid-parameter', 'requestedState'],
-    ['an unknown state code', { method: 'POST', path: '/vms/anything/state', body: { requestedState: 5 } }, 400, 'invalid-parameter', 'requestedState'],
-    ['a state change without a body', { method: 'POST', path: '/vms/anything/state' }, 400, 'invalid-parameter', ''],
-    ['an unknown PATCH field', { method: 'PATCH', path: '/vms/anything', body: { id: randomUUID() } }, 400, 'invalid-parameter', 'id'],
-    ['an unknown query parameter', { method: 'GET', path: '/vms/anything/console?tail=5' }, 400, 'invalid-parameter', 'tail'],
-    ['a JSON __proto__ key', { method: 'POST', path: '/vms', body: '{"name":"m11","__proto__":{"admin":true}}' }, 400, 'bad-request', ''],
+  const cases: readonly { name: string; request: TestRequest; status: number; code: string; field: string }[] = [
+    { name: 'bad memory text', request: { method: 'POST', path: '/vms', body: { name: 'm1', memory: '64Q', guest: { program: '/x' } } }, status: 400, code: 'invalid-parameter', field: 'memory' },
+    { name: 'memory out of range', request: { method: 'POST', path: '/vms', body: { name: 'm2', memory: '4G', guest: { program: '/x' } } }, status: 400, code: 'invalid-parameter', field: 'memory' },
+    { name: 'an unknown field', request: { method: 'POST', path: '/vms', body: { name: 'm3', memory: '64M', guest: { program: '/x' }, colour: 'red' } }, status: 400, code: 'invalid-parameter', field: 'colour' },
+    { name: 'an unknown nested field', request: { method: 'POST', path: '/vms', body: { name: 'm4', memory: '64M', guest: { program: '/x', args: [] } } }, status: 400, code: 'invalid-parameter', field: 'guest.args' },
+    { name: 'a wrong type', request: { method: 'POST', path: '/vms', body: { name: 'm5', memory: '64M', processors: 'two', guest: { program: '/x' } } }, status: 400, code: 'invalid-parameter', field: 'processors' },
+    { name: 'a device of a wrong type', request: { method: 'POST', path: '/vms', body: { name: 'm6', memory: '64M', guest: { program: '/x' }, devices: [{ class: 7 }] } }, status: 400, code: 'invalid-parameter', field: 'devices[0].class' },
+    { name: 'a missing field', request: { method: 'POST', path: '/vms', body: { name: 'm7', memory: '64M', guest: {} } }, status: 400, code: 'invalid-parameter', field: 'guest.program' },
+    { name: 'a body that is not JSON', request: { method: 'POST', path: '/vms', body: '{"name": "m8",' }, status: 400, code: 'invalid-json', field: '' },
+    { name: 'an array for a body', request: { method: 'POST', path: '/vms', body: [] }, status: 400, code: 'invalid-parameter', field: '' },
+    { name: 'a body that is not JSON at all', request: { method: 'POST', path: '/vms', body: 'name=m9', contentType: 'text/plain' }, status: 415, code: 'unsupported-media-type', field: '' },
+    { name: 'a body over the limit', request: { method: 'POST', path: '/vms', body: { name: 'm10', memory: '64M', guest: { program: '/x' }, notes: 'n'.repeat(MAX_BODY_BYTES) } }, status: 413, code: 'body-too-large', field: '' },
+    { name: 'an unknown requested state', request: { method: 'POST', path: '/vms/anything/state', body: { requestedState: 'fly' } }, status: 400, code: 'invalid-parameter', field: 'requestedState' },
+    { name: 'an unknown state code', request: { method: 'POST', path: '/vms/anything/state', body: { requestedState: 5 } }, status: 400, code: 'invalid-parameter', field: 'requestedState' },
+    { name: 'a state change without a body', request: { method: 'POST', path: '/vms/anything/state' }, status: 400, code: 'invalid-parameter', field: '' },
+    { name: 'an unknown PATCH field', request: { method: 'PATCH', path: '/vms/anything', body: { id: randomUUID() } }, status: 400, code: 'invalid-parameter', field: 'id' },
+    { name: 'an unknown query parameter', request: { method: 'GET', path: '/vms/anything/console?tail=5' }, status: 400, code: 'invalid-parameter', field: 'tail' },
+    { name: 'a JSON __proto__ key', request: { method: 'POST', path: '/vms', body: '{"name":"m11","__proto__":{"admin":true}}' }, status: 400, code: 'invalid-json', field: '' },
   ];
 
-  it.each(cases)('%s → %i %s naming the field, and the inventory is unchanged', async (_, request, status, code, field) => {
+  it.each(cases)('$name → $status $code naming the field, and the inventory is unchanged', async ({ request, status, code, field }) => {
     const before = await harness.inventorySnapshot();
     const response = await call(request);
     expect(response.status, response.text).toBe(status);
     const error = errorOf(response);
     expect(error.code).toBe(code);
-    if (status === 400 && code !== 'bad-request') {
+    if (status === 400) {
       expect(error.field).toBe(field);
       expect(error.message.startsWith(field === '' ? '' : `${field}: `)).toBe(true);
     }
@@ -365,7 +365,9 @@ describe('GET /openapi.json', () => {
       expect(reference).toMatch(/^#\/components\/schemas\//);
       expect(document.components.schemas).toHaveProperty(reference.slice('#/components/schemas/'.length));
     }
-    const defineBody = document.paths['/vms']!['post']!.requestBody!.content['application/json']!.schema;
+    const define = document.paths['/vms']!['post']! as { description: string; requestBody: { content: Record<string, { schema: unknown }> } };
+    expect(define.description).toContain('Authorized as vm.define: least role administrator.');
+    const defineBody = define.requestBody.content['application/json']!.schema;
     expect(defineBody).toMatchObject({ type: 'object', additionalProperties: false, required: expect.arrayContaining(['name', 'memory', 'guest']) as unknown });
   });
 });

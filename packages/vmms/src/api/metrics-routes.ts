@@ -13,7 +13,7 @@ const metrics: ApiRouteSchema = {
     'tsvisor_vm_uptime_seconds, tsvisor_vm_processor_load_percent, tsvisor_vm_memory_usage_bytes; per device counter ' +
     'tsvisor_device_counter (labels vm, vm_id, device, class, counter); tsvisor_jobs by state.',
   tags: ['metrics'],
-  leastRole: 'reader',
+  operations: ['vm.list', 'vm.get', 'job.list'],
   response: { 200: textResponse('The metrics', 'text/plain'), ...errorResponses },
 };
 

@@ -1,4 +1,6 @@
 import type { JsonSchema } from '@tsvisor/device-sdk';
+import { managementOperations, type ManagementOperation } from '../authorization/management-operation.js';
+import { roleRank } from '../authorization/role.js';
 import type { ApiRouteSchema } from './api-route-schema.js';
 
 /** A route as the OpenAPI document describes it. */
@@ -59,6 +61,15 @@ function responseOf(status: string, schema: JsonSchema): JsonSchema {
   return { description, content: { 'application/json': { schema: toDocumentSchema(schema) } } };
 }
 
+/** What the caller needs, from the operations' policies: the one place roles are decided. */
+function authorizationOf(operations: readonly ManagementOperation[]): string {
+  if (operations.length === 0) return 'Any authenticated caller.';
+  const leastRole = operations
+    .map((operation) => managementOperations[operation].leastRole)
+    .reduce((highest, role) => (roleRank[role] > roleRank[highest] ? role : highest));
+  return `Authorized as ${operations.join(', ')}: least role ${leastRole}.`;
+}
+
 function operationOf(schema: ApiRouteSchema): JsonSchema {
   const parameters = [...parametersOf(schema.params, 'path'), ...parametersOf(schema.querystring, 'query')];
   const responses = Object.fromEntries(
@@ -70,8 +81,9 @@ function operationOf(schema: ApiRouteSchema): JsonSchema {
   return {
     operationId: schema.operationId,
     summary: schema.summary,
-    description: [schema.description, `Least role: ${schema.leastRole}.`].filter(Boolean).join('\n\n'),
+    description: [schema.description, authorizationOf(schema.operations)].filter(Boolean).join('\n\n'),
     tags: schema.tags,
+    'x-tsvisor-operations': schema.operations,
     ...(parameters.length === 0 ? {} : { parameters }),
     ...(schema.body === undefined
       ? {}

@@ -12,7 +12,7 @@ const list: ApiRouteSchema = {
   operationId: 'listVms',
   summary: 'List the VMs with their summary information',
   tags: ['vms'],
-  leastRole: 'reader',
+  operations: ['vm.list'],
   response: { 200: { type: 'array', items: schemaRef('VmSummary') }, ...errorResponses },
 };
 
@@ -21,7 +21,7 @@ const define: ApiRouteSchema = {
   summary: 'Define a new VM',
   description: 'Writes its configuration to the inventory as a job; the VM is Off. Location names the new VM.',
   tags: ['vms'],
-  leastRole: 'administrator',
+  operations: ['vm.define'],
   body: defineVmBody,
   response: {
     201: {
@@ -38,7 +38,7 @@ const get: ApiRouteSchema = {
   operationId: 'getVm',
   summary: 'One VM: its summary information and its configuration',
   tags: ['vms'],
-  leastRole: 'reader',
+  operations: ['vm.get'],
   params: vmParams,
   response: { 200: schemaRef('VmDetails'), ...errorResponses },
 };
@@ -48,7 +48,7 @@ const modify: ApiRouteSchema = {
   summary: "Change a VM's configuration",
   description: 'Memory, processors, guest and devices can change only while the VM is Off (409 invalid-state otherwise).',
   tags: ['vms'],
-  leastRole: 'administrator',
+  operations: ['vm.modify'],
   params: vmParams,
   body: modifyVmBody,
   response: {
@@ -67,7 +67,7 @@ const destroy: ApiRouteSchema = {
   summary: 'Destroy a VM: remove it from the inventory',
   description: 'Only an Off VM can be destroyed (409 invalid-state otherwise).',
   tags: ['vms'],
-  leastRole: 'administrator',
+  operations: ['vm.destroy'],
   params: vmParams,
   response: {
     202: { type: 'object', properties: { job: schemaRef('Job') }, required: ['job'], additionalProperties: false },
@@ -83,7 +83,7 @@ const requestStateChange: ApiRouteSchema = {
     'is already there. 409 invalid-state (32775) when the change is not possible from the current state or another is under ' +
     'way; 400 not-supported (32770) for save.',
   tags: ['vms'],
-  leastRole: 'operator',
+  operations: ['vm.run', 'vm.off', 'vm.shutdown', 'vm.reboot', 'vm.reset', 'vm.pause', 'vm.resume'],
   params: vmParams,
   body: stateChangeBody,
   response: {
@@ -97,7 +97,7 @@ const devices: ApiRouteSchema = {
   operationId: 'listVmDevices',
   summary: 'The devices of a VM, with their operations and counters while it runs',
   tags: ['vms'],
-  leastRole: 'reader',
+  operations: ['vm.get'],
   params: vmParams,
   response: { 200: { type: 'array', items: schemaRef('DeviceSummary') }, ...errorResponses },
 };
@@ -107,7 +107,7 @@ const invokeDeviceOperation: ApiRouteSchema = {
   summary: "Invoke an operation of a running VM's device",
   description: 'The body is the operation\'s input, any JSON value, checked by the device (400 with the field at fault).',
   tags: ['vms'],
-  leastRole: 'operator',
+  operations: ['device.invoke'],
   params: pathParameters({
     ...vmParameter,
     instanceId: 'The instance id of the device',
@@ -125,7 +125,7 @@ const counters: ApiRouteSchema = {
   operationId: 'getVmCounters',
   summary: "A VM's performance counters",
   tags: ['vms'],
-  leastRole: 'reader',
+  operations: ['vm.counters'],
   params: vmParams,
   response: { 200: schemaRef('VmCounters'), ...errorResponses },
 };

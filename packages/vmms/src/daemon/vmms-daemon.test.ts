@@ -53,10 +53,12 @@ async function vm(api: Endpoint, name: string): Promise<Summary> {
 async function changeState(api: Endpoint, name: string, requestedState: string): Promise<{ state: number; errorDescription?: string }> {
   const answer = await expectStatus(api, { method: 'POST', path: `/vms/${name}/state`, body: { requestedState } }, 202);
   const { job } = answer.json as { returnValue: number; job: { id: string } };
-  return eventually(async () => {
+  const finished = await eventually(async () => {
     const current = (await expectStatus(api, { path: `/jobs/${job.id}` }, 200)).json as { state: number; errorDescription?: string };
     return current.state >= 7 ? current : undefined;
   }, `job ${job.id} (${requestedState} ${name})`);
+  if (finished.state !== 7) throw new Error(`${requestedState} ${name} failed: ${JSON.stringify(finished)}`);
+  return finished;
 }
 
 async function runningWithHeartbeat(api: Endpoint, name: string): Promise<Summary> {

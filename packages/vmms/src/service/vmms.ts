@@ -214,7 +214,9 @@ export class Vmms {
         if (vm.worker && vm.enabledState === plan.transient) this.#setState(vm, before);
         throw error;
       }
-      if (vm.enabledState !== plan.final && (plan.final !== EnabledState.Off || !vm.worker)) this.#setState(vm, plan.final);
+      // The worker's reports carry the VM through its states (and arrive before the replies); only a
+      // change that reported nothing is still in its transient state here.
+      if (vm.enabledState === plan.transient) this.#setState(vm, plan.final);
     });
     return { returnValue: ReturnCode.JobStarted, job };
   }
@@ -450,6 +452,7 @@ export class Vmms {
             vm.healthState = HealthState.MajorFailure;
             vm.failure = report.reason ?? 'the guest failed';
           }
+          if (report.state === 'starting') vm.runningSince = undefined;
           if (report.state === 'running') vm.runningSince ??= Date.now();
           this.#setState(vm, workerStates[report.state]);
           this.#publish(vm);

@@ -124,7 +124,8 @@ export class VirtualMotherboard {
     const halted = new Promise<void>((resolve) => board.partition.state$.subscribe((state) => state === 'off' && resolve()));
     this.#rebuilding = restart;
     try {
-      const outcome = await device.shutdown({ reason, restart, signal });
+      // A guest that halts has shut down, whether or not its answer was read before its channels closed.
+      const outcome = await Promise.race([device.shutdown({ reason, restart, signal }), halted.then(() => 'accepted' as const)]);
       if (outcome !== 'accepted') return outcome;
       await abortable(halted, signal, `the guest accepted the ${restart ? 'restart' : 'shutdown'} but did not halt within ${timeoutMs} ms`);
       if (restart) {
