@@ -1,65 +1,35 @@
 /**
- * The tsvisor demo: boots two partitions running example guests, shows what they print,
- * talks to one of them over the SynIC, and exits 0 once both guests have halted.
+ * `npm start`: the tsvisor demo (see `demo.ts`) in a fresh data directory, removed at the end.
+ * Exits 0 when every step succeeded, 1 with the reason when one failed, and 1 when the demo has
+ * not finished after {@link WATCHDOG_MS}.
  */
-import { Hypervisor, type Partition } from '@tsvisor/hypervisor-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runDemo } from './demo.js';
+import { TerminalScreen } from './terminal-screen.js';
 
-const guest = (name: string): string => fileURLToPath(import.meta.resolve(`@tsvisor/example-guests/${name}`));
+/** How long the whole demo may take, ms, however slow the machine. */
+const WATCHDOG_MS = 90_000;
 
-function attachConsole(partition: Partition): void {
-  const decoder = new TextDecoder();
-  let pending = '';
-  partition.openMessagePort(1, (_type, payload, size) => {
-    pending += decoder.decode(payload.subarray(0, size), { stream: true });
-    for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
-      console.log(`[${partition.name}] ${pending.slice(0, end)}`);
-      pending = pending.slice(end + 1);
-    }
-  });
-  partition.transitions$.subscribe(({ from, to, reason }) =>
-    console.log(`  ${partition.name}: ${from} → ${to}${reason ? ` (${reason})` : ''}`),
-  );
-}
-
-function untilOff(partition: Partition): Promise<void> {
-  return new Promise((resolve, reject) =>
-    partition.state$.subscribe((state) => {
-      if (state === 'off') resolve();
-      if (state === 'faulted') reject(new Error(`${partition.name} faulted: ${partition.reason}`));
-    }),
-  );
-}
-
-async function main(): Promise<void> {
-  const hypervisor = new Hypervisor();
-  const sieve = hypervisor.createPartition({ name: 'sieve', memoryBytes: 4 * 1024 * 1024, guest: { entry: guest('primes') } });
-  const fib = hypervisor.createPartition({ name: 'fib', memoryBytes: 1024 * 1024, guest: { entry: guest('fibonacci-service') } });
-  for (const partition of [sieve, fib]) attachConsole(partition);
-  const done = Promise.all([untilOff(sieve), untilOff(fib)]);
-
-  await Promise.all([sieve.start(), fib.start()]);
-  for (const n of [10, 50, 90, 0]) {
-    const request = new Uint8Array(4);
-    new DataView(request.buffer).setUint32(0, n, true);
-    fib.synic.postMessage(0, 2, 1, request);
-  }
-  await done;
-  console.log('');
-  for (const partition of [sieve, fib]) {
-    const c = partition.counters();
-    console.log(
-      `${partition.name}: ${c.messagesSent} messages to the host, ${c.messagesDelivered} from it, ` +
-        `${c.messagesRefused + c.signalsRefused} hypercalls refused, VP busy ${Math.round(c.vps[0]!.activeMs)} ms`,
-    );
-  }
-  await hypervisor.shutdown();
-  console.log('both partitions halted and were destroyed');
-}
-
+const startedAt = Date.now();
+const dataDir = await mkdtemp(join(tmpdir(), 'tsvisor-demo-'));
 const watchdog = setTimeout(() => {
-  console.error('the demo did not finish within 60 s');
+  console.error(`demo: not finished after ${WATCHDOG_MS / 1000} s; giving up`);
+  rmSync(dataDir, { recursive: true, force: true });
   process.exit(1);
-}, 60_000);
+}, WATCHDOG_MS);
 watchdog.unref();
-await main();
+
+const screen = new TerminalScreen(process.stdout);
+try {
+  await runDemo({ dataDir, hostPackageDir: fileURLToPath(new URL('..', import.meta.url)), screen });
+} catch (error) {
+  await rm(dataDir, { recursive: true, force: true });
+  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+await rm(dataDir, { recursive: true, force: true });
+screen.print(`daemon closed, ${dataDir} removed; the demo took ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);

@@ -1,7 +1,8 @@
 import type { Machine } from '@tsvisor/guest';
 import { HeartbeatApplicationState, KvpPool, type KvpValue } from '@tsvisor/integration';
-import type { GuestClock, GuestKvp, HeartbeatDevice, ShutdownDevice } from '@tsvisor/integration/guest';
+import type { GuestKvp } from '@tsvisor/integration/guest';
 import { defer, firstValueFrom, mergeMap, share, startWith, take, takeUntil, type Observable } from 'rxjs';
+import { integrationDevices } from './integration-devices.js';
 
 /** The program's name, in its greeting and in its Guest pool. */
 const PROGRAM_NAME = 'integration-services';
@@ -58,16 +59,9 @@ function hostValues(kvp: GuestKvp, tick$: Observable<unknown>): Observable<HostV
  * `integration.kvp`; without one, it says which and ends with 1.
  */
 export default async function integrationServices(machine: Machine): Promise<number> {
-  const heartbeat = machine.devices.first<HeartbeatDevice>('integration.heartbeat');
-  const shutdown = machine.devices.first<ShutdownDevice>('integration.shutdown');
-  const clock = machine.devices.first<GuestClock>('integration.timesync');
-  const kvp = machine.devices.first<GuestKvp>('integration.kvp');
-  if (!heartbeat || !shutdown || !clock || !kvp) {
-    const present = new Set(machine.devices.all().map((device) => device.classId));
-    const missing = ['integration.heartbeat', 'integration.shutdown', 'integration.timesync', 'integration.kvp'].filter((id) => !present.has(id));
-    machine.console.log(`${PROGRAM_NAME}: missing devices ${missing.join(', ')}`);
-    return 1;
-  }
+  const devices = integrationDevices(machine, PROGRAM_NAME);
+  if (!devices) return 1;
+  const { heartbeat, shutdown, clock, kvp } = devices;
 
   machine.console.log(`hello from ${PROGRAM_NAME}, a tsvisor guest program`);
   for (const [key, value] of Object.entries(PUBLISHED)) kvp.set(key, value);

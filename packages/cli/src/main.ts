@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { cliPackageDir } from './cli-package-dir.js';
 import { ManagementApiError } from './client/management-api-error.js';
 import { addHostCommands } from './commands/host-commands.js';
 import { addJobCommands } from './commands/job-commands.js';
@@ -9,8 +12,7 @@ import { CommandContext } from './commands/command-context.js';
 import { EXIT_CODES_HELP, exitCodeOf, type ExitCode } from './exit-code.js';
 import { processIo } from './process-io.js';
 
-/** Both `src/` and `dist/` sit one level below the package's manifest. */
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(join(cliPackageDir(), 'package.json'), 'utf8')) as { version: string };
 
 function buildProgram(io: CliIo): Command {
   const program = new Command('tsvisor')
@@ -56,3 +58,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
 export function main(): Promise<ExitCode> {
   return runCli(process.argv.slice(2), processIo());
 }
+
+/** Whether Node was started with this module as its program (`node … src/main.ts`), rather than importing it. */
+function isProgramEntry(): boolean {
+  const entry = process.argv[1];
+  return entry !== undefined && existsSync(entry) && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+}
+
+if (isProgramEntry()) process.exitCode = await main();

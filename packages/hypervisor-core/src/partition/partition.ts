@@ -241,7 +241,11 @@ export class Partition {
     if (++this.halted < this.vpCount || (this.state !== 'running' && this.state !== 'paused')) return;
     // Every VP's entry returned: the guest has shut itself down.
     this.transition('stopping', `guest halted (exit code ${exit.code})`);
-    void this.terminateVps().then(() => this.transition('off'));
+    void this.terminateVps().then(() => {
+      // What the guest posted before it halted reaches the host before the partition is off.
+      this.dispatcher.flush();
+      this.transition('off');
+    });
   }
 
   private fault(reason: string): void {

@@ -83,6 +83,15 @@ export class HypercallDispatcher {
     void this.loop();
   }
 
+  /**
+   * Delivers, now, whatever the VPs have posted and signalled so far: the partition calls it once
+   * its VPs have halted, so that what a guest sent just before halting reaches the host before
+   * the partition is reported off.
+   */
+  flush(): void {
+    while (this.drain());
+  }
+
   /** Stops draining and revokes every grant. */
   close(): void {
     for (const port of this.ports) if (port) this.revoke(port.connectionId, port.kind);

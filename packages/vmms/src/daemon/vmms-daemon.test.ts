@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { send, type Endpoint } from '../api/test-fixtures/http-client.js';
 import { startVmmsDaemon, type VmmsDaemon } from './vmms-daemon.js';
-import { INTEGRATION_DEVICES, INTEGRATION_GUEST, eventually, expectStatus, writeIntegrationHostBuild } from './test-fixtures/daemon-fixtures.js';
+import { INTEGRATION_DEVICES, INTEGRATION_GUEST, eventually, expectStatus, writeFileReadingGuest, writeIntegrationHostBuild } from './test-fixtures/daemon-fixtures.js';
 
 interface Summary {
   readonly name: string;
@@ -91,7 +91,8 @@ describe('the VMMS daemon over its Unix socket', () => {
 
     expect(await changeState(api, 'alpha', 'shutdown')).toMatchObject({ state: 7 });
     expect(await vm(api, 'alpha')).toMatchObject({ state: 'Off', enabledState: 3, health: 'OK' });
-    expect((await expectStatus(api, { path: '/vms/alpha/console' }, 200)).text).toContain('shutdown: ');
+    const afterShutdown = (await expectStatus(api, { path: '/vms/alpha/console' }, 200)).text;
+    expect(afterShutdown, JSON.stringify({ afterShutdown, summary: await vm(api, 'alpha') })).toContain('shutdown: ');
 
     await expectStatus(api, { method: 'DELETE', path: '/vms/alpha' }, 202);
     await expectStatus(api, { path: '/vms/alpha' }, 404);
@@ -146,6 +147,30 @@ describe('the VMMS daemon over its Unix socket', () => {
     // The failed VM starts again.
     expect(await changeState(api, 'victim', 'run')).toMatchObject({ state: 7 });
     expect(await runningWithHeartbeat(api, 'victim')).toMatchObject({ health: 'OK' });
+  });
+
+  it('keeps a guest from host files under the worker permission model, even through a VSP that reads whatever it is asked', async () => {
+    const dataDir = join(root, 'permission');
+    const secret = join(root, 'host-secret.txt');
+    await writeFile(secret, 'the host secret');
+    const { api } = await start(dataDir);
+    const definition = { name: 'prying', memory: '16M', guest: { program: '' }, devices: [{ class: 'test.host-file', config: {} }] };
+    // The VM's own resource directory is <dataDir>/resources/<id>: known once the VM is defined.
+    await expectStatus(api, { method: 'POST', path: '/vms', body: { ...definition, guest: { program: INTEGRATION_GUEST } } }, 201);
+    const { id } = ((await expectStatus(api, { path: '/vms/prying' }, 200)).json as { id: string });
+    const own = join(dataDir, 'resources', id, 'own.txt');
+    const program = await writeFileReadingGuest(root, [secret, '/etc/passwd', own]);
+    await expectStatus(api, { method: 'PATCH', path: '/vms/prying', body: { guest: { program } } }, 200);
+    expect(await changeState(api, 'prying', 'run')).toMatchObject({ state: 7 });
+    await writeFile(own, 'the VM own file');
+    const console = await eventually(async () => {
+      const text = (await expectStatus(api, { path: '/vms/prying/console' }, 200)).text;
+      return text.includes('reads done') ? text : undefined;
+    }, 'the guest finishing its reads');
+    expect(console).toContain(`read ${secret}: 1 ERR_ACCESS_DENIED`);
+    expect(console).toContain('read /etc/passwd: 1 ERR_ACCESS_DENIED');
+    expect(console).not.toContain('the host secret');
+    expect((await vm(api, 'prying')).state).toBe('Running');
   });
 
   it('refuses malformed input naming the field and writes nothing; the reader role changes nothing; TCP needs a valid token', async () => {

@@ -73,8 +73,11 @@ export class ChildProcessWorkerLauncher implements VmWorkerLauncher {
       },
     );
     child.on('message', (message) => connection.receive(message));
+    // 'exit' can come before the last IPC messages are read: the channel's end comes after them.
+    const disconnected = new Promise<void>((resolve) => child.once('disconnect', resolve));
     const exited = new Promise<VmWorkerExit>((resolve) => {
-      child.once('exit', (code, signal) => {
+      child.once('exit', async (code, signal) => {
+        if (child.connected) await disconnected;
         const clean = code === 0 && signal === null;
         const tail = stderrTail.trim();
         const reason = clean

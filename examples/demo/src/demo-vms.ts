@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+
+/** A VM of the demo: its name, a note on what it does, and the example guest program it runs. */
+export interface DemoVm {
+  readonly name: string;
+  readonly notes: string;
+  /** Absolute path of the guest program: VM configurations name programs by path. */
+  readonly program: string;
+}
+
+/** The example guest program `name` of `@tsvisor/example-guests`, as an absolute path. */
+function exampleGuest(name: string): string {
+  return fileURLToPath(import.meta.resolve(`@tsvisor/example-guests/${name}`));
+}
+
+/** Guest memory of each demo VM. */
+export const DEMO_VM_MEMORY = '16M';
+
+/** The four integration services every demo VM has: heartbeats and host time samples four times a second. */
+export const INTEGRATION_DEVICES = [
+  { class: 'integration.heartbeat', config: { intervalMs: 250 } },
+  { class: 'integration.shutdown' },
+  { class: 'integration.timesync', config: { intervalMs: 250 } },
+  { class: 'integration.kvp' },
+] as const;
+
+/** The VM the host talks to through KVP: it prints each value the host sets in its External pool. */
+export const INTEGRATION_VM: DemoVm = {
+  name: 'integration',
+  notes: 'integration-services: prints what the host sets in its KVP External pool',
+  program: exampleGuest('integration-services'),
+};
+
+/** The VM that works: it sieves primes at each host time sample and publishes how many it found. */
+export const PRIMES_VM: DemoVm = {
+  name: 'primes',
+  notes: 'prime-service: sieves primes at each time sample, publishes primes.found in KVP',
+  program: exampleGuest('prime-service'),
+};
+
+/** Both demo VMs. */
+export const DEMO_VMS: readonly DemoVm[] = [INTEGRATION_VM, PRIMES_VM];

@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnabledState, startVmmsDaemon, type VmDetails, type VmSummary, type VmmsDaemon } from '@tsvisor/vmms';
+import { cliPackageDir } from './cli-package-dir.js';
+import { runCli } from './main.js';
+import { capturedIo } from './test-fixtures/captured-io.js';
+import { eventually } from './test-fixtures/eventually.js';
+
+const workspaceRoot = resolve(cliPackageDir(), '../..');
+/** The example guest program that lives with the four integration services and greets on its console. */
+const guestProgram = join(workspaceRoot, 'examples/guests/src/integration-services.ts');
+const GREETING = 'hello from integration-services, a tsvisor guest program';
+/** The integration services with intervals short enough for a test. */
+const shortIntervalDevices = [
+  '--device', 'integration.heartbeat:{"intervalMs":100,"missedLimit":5}',
+  '--device', 'integration.shutdown:{"timeoutSeconds":10}',
+  '--device', 'integration.timesync:{"intervalMs":100}',
+];
+
+interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let dataDir: string;
+let daemon: VmmsDaemon;
+let host: string;
+
+/** Runs `tsvisor argv…` in this process against the test's daemon. */
+async function tsvisor(...argv: string[]): Promise<CliRun> {
+  const io = capturedIo({ env: { TSVISOR_HOST: host } });
+  const code = await runCli(argv, io);
+  return { code, stdout: io.stdout.text, stderr: io.stderr.text };
+}
+
+/** `tsvisor vm show NAME --json`, parsed; fails on any other exit code. */
+async function show(name: string): Promise<VmDetails> {
+  const run = await tsvisor('vm', 'show', name, '--json');
+  expect(run, run.stderr).toMatchObject({ code: 0 });
+  return JSON.parse(run.stdout) as VmDetails;
+}
+
+// The CLI is the host build, as `tsvisor host start` has it: its dependencies bring the integration services.
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tsvisor-cli-e2e-'));
+  daemon = await startVmmsDaemon({ dataDir, hostPackageDir: cliPackageDir(), workerMode: 'process', sampleIntervalMs: 100, shutdownTimeoutMs: 10_000 });
+  host = `unix:${daemon.socketPath}`;
+  const idle = await tsvisor('vm', 'create', 'idle', '--memory', '16M', '--guest', guestProgram, ...shortIntervalDevices);
+  expect(idle, idle.stderr).toMatchObject({ code: 0 });
+});
+
+afterAll(async () => {
+  await daemon?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('tsvisor against a real daemon', () => {
+  it('creates, lists, starts, shows, reads the console of, shuts down and deletes a VM', { timeout: 120_000 }, async () => {
+    const created = await tsvisor('vm', 'create', 'web', '--memory', '16M', '--guest', guestProgram, ...shortIntervalDevices);
+    expect(created).toMatchObject({ code: 0, stdout: expect.stringMatching(/^created VM web \(/) });
+
+    const listed = await tsvisor('vm', 'list');
+    expect(listed.code).toBe(0);
+    const [header, ...rows] = listed.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^NAME +STATE +HEARTBEAT +HEALTH +CPU +MEMORY +UPTIME$/);
+    expect(rows).toContainEqual(expect.stringMatching(/^web +Off +NoContact +OK +/));
+
+    expect(await tsvisor('vm', 'start', 'web')).toMatchObject({ code: 0, stdout: 'web: Running\n' });
+    const running = await eventually(async () => {
+      const details = await show('web');
+      return details.heartbeat === 'OK' ? details : undefined;
+    }, 'heartbeat OK for web');
+    expect(running).toMatchObject({ name: 'web', state: 'Running', enabledState: EnabledState.Running, health: 'OK' });
+
+    await eventually(async () => {
+      const console = await tsvisor('vm', 'console', 'web');
+      expect(console.code).toBe(0);
+      return console.stdout.includes(GREETING) ? true : undefined;
+    }, 'the guest greeting on the console');
+
+    const shutdown = await tsvisor('vm', 'shutdown', 'web');
+    expect(shutdown, shutdown.stderr).toMatchObject({ code: 0, stdout: 'web: Off\n' });
+    expect(await show('web')).toMatchObject({ state: 'Off', enabledState: EnabledState.Off, health: 'OK' });
+
+    expect(await tsvisor('vm', 'delete', 'web')).toMatchObject({ code: 0, stdout: 'deleted VM web\n' });
+    expect(await tsvisor('vm', 'show', 'web')).toMatchObject({ code: 4, stderr: expect.stringMatching(/^tsvisor: .*web/) });
+  });
+
+  it('exits 4 for a VM that does not exist', async () => {
+    expect(await tsvisor('vm', 'start', 'nosuch')).toMatchObject({ code: 4, stderr: expect.stringContaining('nosuch') });
+  });
+
+  it('exits 6 for pausing a VM that is off, and the VM stays off', async () => {
+    expect(await tsvisor('vm', 'pause', 'idle')).toMatchObject({ code: 6, stderr: expect.stringMatching(/^tsvisor: /) });
+    expect(await show('idle')).toMatchObject({ state: 'Off' });
+  });
+
+  it('exits 2 naming the field for a memory size the daemon refuses, and defines nothing', async () => {
+    const refused = await tsvisor('vm', 'create', 'greedy', '--memory', 'lots', '--guest', guestProgram);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('(field: memory)') });
+    expect(await tsvisor('vm', 'show', 'greedy')).toMatchObject({ code: 4 });
+  });
+
+  it('runs as a program from its sources: `node --conditions=@tsvisor/source --import tsx src/main.ts vm list --json`', { timeout: 60_000 }, async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--conditions=@tsvisor/source', '--import', 'tsx', join(cliPackageDir(), 'src/main.ts'), 'vm', 'list', '--json'],
+      { cwd: workspaceRoot, env: { ...process.env, TSVISOR_HOST: host, TSX_TSCONFIG_PATH: join(workspaceRoot, 'tsconfig.base.json') } },
+    );
+    const vms = JSON.parse(stdout) as VmSummary[];
+    expect(vms).toContainEqual(expect.objectContaining({ name: 'idle', state: 'Off', enabledState: EnabledState.Off }));
+  });
+});
