@@ -1,6 +1,6 @@
 import { composeHost } from '@tsvisor/device-sdk/host';
 import { InProcessWorkerLauncher } from '@tsvisor/worker-process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +128,22 @@ describe('Vmms', () => {
     await vmms.waitForJob(operator, job!.id);
     const shutdown = await vmms.requestStateChange(operator, 'bare', 'vm.shutdown');
     expect(await vmms.waitForJob(operator, shutdown.job!.id)).toMatchObject({ state: JobState.Exception, errorCode: ReturnCode.NotSupported });
+  });
+
+  it('reports a VM that cannot start (its guest program is gone, its guest crashes) as a major failure of that VM', async () => {
+    const vmms = await service('no-start');
+    const program = join(root, 'short-lived.js');
+    await writeFile(program, 'export default async function program(machine) { throw new Error("guest crash at boot"); }\n');
+    await vmms.define(admin, definition('crashing', program));
+    // The guest may crash before or after its partition counts as started: the job may end either way.
+    const crashed = await vmms.requestStateChange(operator, 'crashing', 'vm.run');
+    await vmms.waitForJob(operator, crashed.job!.id);
+    await eventually(async () => ((await vmms.get(reader, 'crashing')).state === 'Off' ? true : undefined), 'crashing is off');
+    expect(await vmms.get(reader, 'crashing')).toMatchObject({ health: 'MajorFailure', failure: expect.stringContaining('guest crash at boot') });
+    await rm(program);
+    const missing = await vmms.requestStateChange(operator, 'crashing', 'vm.run');
+    expect(await vmms.waitForJob(operator, missing.job!.id)).toMatchObject({ state: JobState.Exception, errorCode: ReturnCode.Failed });
+    expect(await vmms.get(reader, 'crashing')).toMatchObject({ state: 'Off', health: 'MajorFailure', failure: expect.stringContaining('could not be prepared') });
   });
 
   it('checks definitions: fields, unknown device classes and their configuration, the program file, unique names; nothing is written on refusal', async () => {

@@ -55,7 +55,7 @@ export interface InventoryProblem {
 }
 
 const workerStates = {
-  starting: EnabledState.StartingTransient,
+  starting: EnabledState.Starting,
   running: EnabledState.Running,
   paused: EnabledState.Paused,
   stopping: EnabledState.Stopping,
@@ -436,6 +436,10 @@ export class Vmms {
     try {
       await worker.start();
     } catch (error) {
+      // The VM could not start (a device refused its configuration, the guest image failed): a
+      // major failure of this VM, whatever the worker reported, not a crash of its worker.
+      vm.healthState = HealthState.MajorFailure;
+      vm.failure ??= (error as Error).message;
       worker.kill();
       await worker.exited;
       const failure = vm.failure ?? (error as Error).message;
