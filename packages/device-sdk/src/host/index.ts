@@ -3,7 +3,7 @@
  * contribution token, the two VSP styles, and host composition from plugin manifests.
  * @packageDocumentation
  */
-export { VspFactoryContribution, type Vsp, type VspBus, type VspContext, type VspFactory } from './vsp.js';
+export { VspFactoryContribution, type DeviceFileAccess, type Vsp, type VspBus, type VspContext, type VspFactory } from './vsp.js';
 export {
   ManagementProviderContribution,
   type DeviceManagement,

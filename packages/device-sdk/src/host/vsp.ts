@@ -35,10 +35,22 @@ export interface Vsp {
   counters?(): Readonly<Record<string, number>>;
 }
 
+/**
+ * The host files a device needs beyond its VM's own resource directory (a disk image, a pcap to
+ * write): absolute paths; a directory stands for everything in it. A VM's worker process runs
+ * under Node's permission model and may touch nothing else.
+ */
+export interface DeviceFileAccess {
+  readonly read?: readonly string[];
+  readonly write?: readonly string[];
+}
+
 /** Makes the VSP of one device class for each VM that has such a device. */
 export interface VspFactory<Config = unknown> {
   readonly deviceClass: DeviceClass<Config>;
   create(context: VspContext<Config>): Vsp;
+  /** The host files a device with this configuration needs (none when omitted). */
+  fileAccess?(config: Config): DeviceFileAccess;
 }
 
 /**

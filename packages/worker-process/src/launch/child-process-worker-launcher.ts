@@ -16,9 +16,9 @@ const REASON_CHARS = 600;
 
 /**
  * Runs each VM's worker as an OS child process (the default, DESIGN §6) under Node's permission
- * model: it may read its own script and read and write the VM's resource directory, start worker
- * threads (its virtual processors), and nothing else — no other file, no child process, no native
- * addon. Whatever the guest does to it, the VMMS and the other VMs are in other processes.
+ * model: it may read its own script, read and write the VM's resource directory and the files its
+ * devices declare (`VspFactory.fileAccess`, e.g. a disk image), start worker threads (its virtual
+ * processors), and nothing else — no other file, no child process, no native addon. Whatever the guest does to it, the VMMS and the other VMs are in other processes.
  */
 export class ChildProcessWorkerLauncher implements VmWorkerLauncher {
   readonly #composition: HostComposition;
@@ -45,12 +45,16 @@ export class ChildProcessWorkerLauncher implements VmWorkerLauncher {
 
   async launch({ vm, program, resourceDir }: VmLaunch): Promise<VmWorker> {
     const [script, guestImage, vpRuntime] = await Promise.all([this.program(), this.#images.image(program), this.#images.vpRuntime()]);
+    // What the devices need beyond the resource directory (disk images, …), checked with their configurations.
+    const access = vm.devices.map((device, i) => this.#composition.registry.fileAccess(device, `devices[${i}]`));
     const child = fork(script, [], {
       execArgv: [
         '--experimental-permission',
         `--allow-fs-read=${script}`,
         `--allow-fs-read=${resourceDir}`,
         `--allow-fs-write=${resourceDir}`,
+        ...access.flatMap(({ read }) => read.map((path) => `--allow-fs-read=${path}`)),
+        ...access.flatMap(({ write }) => write.map((path) => `--allow-fs-write=${path}`)),
         '--allow-worker',
         '--disable-warning=ExperimentalWarning',
         '--disable-warning=SecurityWarning',

@@ -156,6 +156,27 @@ describe('child process worker', () => {
     expect(await worker.exited).toMatchObject({ clean: false, signal: 'SIGKILL', reason: expect.stringContaining('bad control message') });
   });
 
+  it('grants the files a device declares it needs, and only those', async () => {
+    const granted = join(dir, 'granted.txt');
+    await writeFile(granted, 'a file the device asked for');
+    const program = await writeReadFilesProgram(dir, [granted, secret]);
+    const vm = hostFileVm('granted');
+    const worker = await launcher.launch({ vm: { ...vm, devices: [{ ...vm.devices[0]!, config: { readable: [granted] } }] }, program, resourceDir });
+    const console = consoleUntil(worker.reports$, 'reads done');
+    await worker.start();
+    const text = await console;
+    expect(text).toContain(`read ${granted}: 0 a file the device asked for`);
+    expect(text).toContain(`read ${secret}: 1 ERR_ACCESS_DENIED`);
+    await worker.exited;
+  });
+
+  it('refuses to launch a VM whose device asks for a relative path', async () => {
+    const vm = hostFileVm('relative');
+    await expect(
+      launcher.launch({ vm: { ...vm, devices: [{ ...vm.devices[0]!, config: { readable: ['etc/passwd'] } }] }, program: await writeReadFilesProgram(dir, []), resourceDir }),
+    ).rejects.toMatchObject({ name: 'DeviceConfigError', field: 'devices[0].config' });
+  });
+
   it('reports SIGKILL of the worker process as an unclean exit and fails its pending commands', async () => {
     const program = await writeReadFilesProgram(dir, [], true);
     const worker = await launcher.launch({ vm: hostFileVm('killed'), program, resourceDir });

@@ -1,7 +1,9 @@
 import type { Guid } from '@tsvisor/wire';
 import { propertyPath } from '../../config/field-path.js';
 import type { DeviceClass } from '../../device-class.js';
-import type { Vsp, VspBus, VspFactory } from '../vsp.js';
+import { isAbsolute } from 'node:path';
+import { DeviceConfigError } from '../../config/device-config-error.js';
+import type { DeviceFileAccess, Vsp, VspBus, VspFactory } from '../vsp.js';
 import { DuplicateDeviceClassError } from './duplicate-device-class-error.js';
 import { MissingDeviceClassError } from './missing-device-class-error.js';
 
@@ -62,6 +64,26 @@ export class DeviceClassRegistry {
     const factory = this.#factories.get(id);
     if (factory === undefined) throw new MissingDeviceClassError(id, [...this.#factories.keys()]);
     return factory;
+  }
+
+  /**
+   * The host files one device of a VM needs (its factory's `fileAccess` for its validated
+   * configuration), for the permissions of the VM's worker process. Relative paths are refused.
+   *
+   * @throws {@link MissingDeviceClassError} or {@link DeviceConfigError} as {@link createVsp}.
+   */
+  fileAccess(device: Omit<VmDevice, 'instanceId'>, fieldPrefix = ''): Required<DeviceFileAccess> {
+    const factory = this.factory(device.class);
+    const config = factory.deviceClass.config.parse(device.config, propertyPath(fieldPrefix, 'config'));
+    const access = factory.fileAccess?.(config) ?? {};
+    const read = [...(access.read ?? [])];
+    const write = [...(access.write ?? [])];
+    for (const path of [...read, ...write]) {
+      if (typeof path !== 'string' || !isAbsolute(path)) {
+        throw new DeviceConfigError(propertyPath(fieldPrefix, 'config'), `device class ${device.class} asks for a file that is not an absolute path: ${String(path)}`);
+      }
+    }
+    return { read, write };
   }
 
   /**

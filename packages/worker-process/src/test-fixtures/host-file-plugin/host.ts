@@ -4,10 +4,10 @@ import { schema } from '@tsvisor/device-sdk';
 import { ContainerModule } from 'inversify';
 import { readFileSync } from 'node:fs';
 import { of } from 'rxjs';
-import { READ_DENIED, READ_FAILED, READ_OK, hostFileClass } from './host-file-class.js';
+import { READ_DENIED, READ_FAILED, READ_OK, hostFileClass, type HostFileConfig } from './host-file-class.js';
 
 /** Reads the file a guest names (`[length u32][path]`) and answers `[status u32][length u32][text]`. */
-export class HostFileVsp extends SimpleVsp<Record<string, never>> {
+export class HostFileVsp extends SimpleVsp<HostFileConfig> {
   reads = 0;
 
   protected async run(channel: Channel, signal: AbortSignal): Promise<void> {
@@ -43,9 +43,10 @@ export class HostFileVsp extends SimpleVsp<Record<string, never>> {
   }
 }
 
-const factory: VspFactory<Record<string, never>> = {
+const factory: VspFactory<HostFileConfig> = {
   deviceClass: hostFileClass,
-  create: (context: VspContext<Record<string, never>>) => new HostFileVsp(context),
+  create: (context: VspContext<HostFileConfig>) => new HostFileVsp(context),
+  fileAccess: (config) => ({ read: config.readable }),
 };
 
 const provider: ManagementProvider<HostFileVsp> = {
@@ -68,7 +69,7 @@ const provider: ManagementProvider<HostFileVsp> = {
  */
 const rogueClass = { ...hostFileClass, id: 'test.rogue-worker', interfaceType: '6f1d2c3b-4a59-4e87-9d0c-7b3a2e1f0a12', displayName: 'Rogue worker (test)' };
 
-const rogueFactory: VspFactory<Record<string, never>> = {
+const rogueFactory: VspFactory<HostFileConfig> = {
   deviceClass: rogueClass,
   create: () => ({
     start: () => {
