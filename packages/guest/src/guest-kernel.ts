@@ -77,6 +77,8 @@ export class GuestKernel {
             ...(settings.ringPages !== undefined ? { ringPages: settings.ringPages } : {}),
             ...(settings.maxCompletionSize !== undefined ? { maxCompletionSize: settings.maxCompletionSize } : {}),
           }),
+        allocatePages: (count) => this.vmbus.allocatePages(count),
+        releasePages: (firstPfn, count) => this.vmbus.releasePages(firstPfn, count),
       });
       if (!this.vmbus.offers.has(offer.relid)) {
         await driver.unbind?.(device); // rescinded while binding

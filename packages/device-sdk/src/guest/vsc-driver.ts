@@ -8,6 +8,14 @@ export interface VscContext {
   readonly offer: GuestOffer;
   /** Opens the offer's channel with the class's channel settings. */
   open(): Promise<Channel>;
+  /**
+   * Lends `count` contiguous zeroed pages of guest RAM to the driver, for data the host reads and
+   * writes in place (GPA-direct buffers); returns the first PFN. They come from the same pages as
+   * VMBus rings: a RangeError says none that long are free. Give them back with {@link releasePages}.
+   */
+  allocatePages(count: number): number;
+  /** Returns pages lent by {@link allocatePages}. */
+  releasePages(firstPfn: number, count: number): void;
 }
 
 /**

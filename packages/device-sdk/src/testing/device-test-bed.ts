@@ -1,5 +1,5 @@
 import { GuestMemory, PAGE_SIZE } from '@tsvisor/hypervisor-core';
-import { HostChannelOffer, type Channel, type GuestOffer, type HostOfferSpec } from '@tsvisor/vmbus';
+import { GuestPageArena, HostChannelOffer, type Channel, type GuestOffer, type HostOfferSpec } from '@tsvisor/vmbus';
 import { createChannelPair, type ChannelPair } from '@tsvisor/vmbus/testing';
 import type { Guid } from '@tsvisor/wire';
 import type { VscDriver } from '../guest/vsc-driver.js';
@@ -15,7 +15,12 @@ export interface DeviceTestBedOptions<Config, Device> {
   readonly config?: unknown;
   readonly instanceId?: Guid;
   readonly vmName?: string;
+  /** Guest pages the driver may borrow with `allocatePages` (default {@link DEFAULT_DRIVER_PAGES}). */
+  readonly driverPages?: number;
 }
+
+/** Guest pages a test bed lends its driver by default: 256 KiB. */
+export const DEFAULT_DRIVER_PAGES = 64;
 
 /** A VSP and a VSC connected over real rings in one process; see {@link connectDevice}. */
 export interface DeviceTestBed<Device> {
@@ -51,7 +56,9 @@ export async function connectDevice<Config, Device>(options: DeviceTestBedOption
     throw new Error(`driver ${driver.deviceClass.id} does not drive class ${deviceClass.id} (interface types differ)`);
   }
   const ringPages = deviceClass.channel?.ringPages ?? 16;
-  const memory = new GuestMemory((2 * ringPages + 16) * PAGE_SIZE);
+  const driverPages = options.driverPages ?? DEFAULT_DRIVER_PAGES;
+  const memory = new GuestMemory((2 * ringPages + 16 + driverPages) * PAGE_SIZE);
+  const arena = new GuestPageArena(memory.buffer, 2 * ringPages + 16, driverPages);
   const offers: HostChannelOffer[] = [];
   let relid = 0;
   const bus: VspBus = {
@@ -101,7 +108,12 @@ export async function connectDevice<Config, Device>(options: DeviceTestBedOption
     primary.attach(pair.host);
     return pair.guest;
   };
-  const device = await driver.bind({ offer: guestOffer, open });
+  const device = await driver.bind({
+    offer: guestOffer,
+    open,
+    allocatePages: (count) => arena.allocate(count),
+    releasePages: (firstPfn, count) => arena.release(firstPfn, count),
+  });
   const pair = pairs.get(primary);
   if (!pair) throw new Error(`driver ${driver.deviceClass.id} did not open its channel in bind()`);
   let unbound = false;

@@ -239,6 +239,20 @@ export class GuestVmbus {
    * Publishes what every open channel has appended but not yet committed (a guest about to halt
    * calls this, so that its last answers reach the host).
    */
+  /**
+   * Lends `count` contiguous zeroed pages of the arena to a driver for its own use (I/O buffers
+   * the host reads and writes in place); returns the first PFN. Throws a RangeError when no run
+   * that long is free.
+   */
+  allocatePages(count: number): number {
+    return this.arena.allocate(count);
+  }
+
+  /** Returns pages lent by {@link allocatePages}. */
+  releasePages(firstPfn: number, count: number): void {
+    this.arena.release(firstPfn, count);
+  }
+
   flush(): void {
     for (const opened of this.channels.values()) opened.channel.flush();
   }
