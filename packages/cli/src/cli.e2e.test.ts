@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnabledState, startVmmsDaemon, type VmDetails, type VmSummary, type VmmsDaemon } from '@tsvisor/vmms';
+import { EnabledState, startVmmsDaemon, type ImageInfo, type VmDetails, type VmSummary, type VmmsDaemon } from '@tsvisor/vmms';
 import { cliPackageDir } from './cli-package-dir.js';
 import { runCli } from './main.js';
 import { capturedIo } from './test-fixtures/captured-io.js';
@@ -30,6 +30,13 @@ interface CliRun {
 let dataDir: string;
 let daemon: VmmsDaemon;
 let host: string;
+
+/** Runs `tsvisor argv…` in this process against the test's daemon, from `cwd` (the data directory unless given). */
+async function tsvisorIn(cwd: string, ...argv: string[]): Promise<CliRun> {
+  const io = capturedIo({ env: { TSVISOR_HOST: host }, cwd });
+  const code = await runCli(argv, io);
+  return { code, stdout: io.stdout.text, stderr: io.stderr.text };
+}
 
 /** Runs `tsvisor argv…` in this process against the test's daemon. */
 async function tsvisor(...argv: string[]): Promise<CliRun> {
@@ -104,6 +111,42 @@ describe('tsvisor against a real daemon', () => {
     const refused = await tsvisor('vm', 'create', 'greedy', '--memory', 'lots', '--guest', guestProgram);
     expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('(field: memory)') });
     expect(await tsvisor('vm', 'show', 'greedy')).toMatchObject({ code: 4 });
+  });
+
+  it('creates, describes, converts and checks disk images through the daemon; qemu-img accepts the VHDX', { timeout: 60_000 }, async () => {
+    const created = await tsvisorIn(dataDir, 'disk', 'create', 'base.raw', '--size', '8M', '--format', 'raw');
+    expect(created, created.stderr).toMatchObject({ code: 0, stdout: `created raw image ${join(dataDir, 'base.raw')}\n` });
+    const file = await open(join(dataDir, 'base.raw'), 'r+');
+    await file.write(Buffer.from('a sector of data the conversions must keep'), 0, 42, 5 * 1024 * 1024);
+    await file.close();
+
+    const converted = await tsvisorIn(dataDir, 'disk', 'convert', 'base.raw', 'disk.vhdx', '--to', 'vhdx');
+    expect(converted, converted.stderr).toMatchObject({ code: 0, stdout: `converted base.raw to vhdx image ${join(dataDir, 'disk.vhdx')}\n` });
+    expect(converted.stderr).toMatch(/^convert disk\.vhdx: \d+%$/m);
+    expect(converted.stderr.trimEnd().split('\n').at(-1)).toBe('convert disk.vhdx: 100%');
+    expect((await promisify(execFile)('qemu-img', ['check', '-f', 'vhdx', join(dataDir, 'disk.vhdx')])).stdout).toMatch(/No errors were found/);
+
+    const info = await tsvisorIn(dataDir, 'disk', 'info', 'disk.vhdx', '--json');
+    expect(info.code).toBe(0);
+    expect(JSON.parse(info.stdout) as ImageInfo).toMatchObject({ path: join(dataDir, 'disk.vhdx'), format: 'vhdx', virtualSize: 8 * 1024 * 1024, fixed: false });
+    const text = await tsvisorIn(dataDir, 'disk', 'info', 'disk.vhdx');
+    expect(text.stdout).toMatch(/^Format: +vhdx$/m);
+    expect(text.stdout).toMatch(/^Virtual size: +8 MiB \(8388608 bytes\)$/m);
+
+    expect(await tsvisorIn(dataDir, 'disk', 'convert', 'disk.vhdx', 'back.raw', '--to', 'raw')).toMatchObject({ code: 0 });
+    expect(Buffer.compare(await readFile(join(dataDir, 'back.raw')), await readFile(join(dataDir, 'base.raw')))).toBe(0);
+
+    expect(await tsvisorIn(dataDir, 'disk', 'check', 'disk.vhdx')).toMatchObject({ code: 0, stdout: `${join(dataDir, 'disk.vhdx')}: no problems found\n` });
+    const broken = await open(join(dataDir, 'disk.vhdx'), 'r+');
+    await broken.write(new Uint8Array(4096).fill(0xa5), 0, 4096, 2 * 1024 * 1024);
+    await broken.close();
+    const checked = await tsvisorIn(dataDir, 'disk', 'check', 'disk.vhdx');
+    expect(checked.code).toBe(1);
+    expect(checked.stdout).toMatch(/disk\.vhdx: does not open as vhdx: /);
+    expect(checked.stderr).toBe(`tsvisor: ${join(dataDir, 'disk.vhdx')}: 1 problem found\n`);
+
+    const refused = await tsvisorIn(dataDir, 'disk', 'create', 'big.vhd', '--size', 'lots', '--format', 'vhd');
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('(field: size)') });
   });
 
   it('runs as a program from its sources: `node --conditions=@tsvisor/source --import tsx src/main.ts vm list --json`', { timeout: 60_000 }, async () => {

@@ -8,7 +8,7 @@ import { JobFailedError } from './jobs/job-failed-error.js';
 /** The exit codes of `tsvisor`, for scripts: listed in its `--help` and README. */
 export const ExitCode = {
   Success: 0,
-  /** The operation failed: its job ended in Exception (or was cancelled), or the daemon had an internal error. */
+  /** The operation failed: its job ended in Exception (or was cancelled), the daemon had an internal error, or `disk check` found problems. */
   OperationFailed: 1,
   /** The command line is wrong, or the API refused a value (400, naming the field). */
   Usage: 2,
@@ -47,7 +47,8 @@ export function exitCodeOf(error: unknown): ExitCode {
 export const EXIT_CODES_HELP = `
 Exit codes:
   0    success
-  1    the operation failed (its job ended in Exception or was cancelled; daemon error 5xx)
+  1    the operation failed (its job ended in Exception or was cancelled; daemon error 5xx;
+       disk check found problems)
   2    usage error (bad arguments, or a value the API refused, naming the field)
   3    cannot reach the daemon
   4    not found (VM, job, device)

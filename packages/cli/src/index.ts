@@ -21,6 +21,7 @@ export {
 } from './client/daemon-endpoint.js';
 export type { VmDefinition, VmDeviceDefinition, VmModification } from './client/vm-definition.js';
 export type { RequestedStateName } from './client/requested-state-name.js';
-export type { DeviceOperationResult, VmCreation, VmDeletion } from './client/management-api-responses.js';
+export type { DeviceOperationResult, ImageConversionStart, ImageCreation, VmCreation, VmDeletion } from './client/management-api-responses.js';
+export type { ImageConversionBody, ImageCreationBody } from './client/image-requests.js';
 export { followJob, type JobFollowing } from './jobs/follow-job.js';
 export { JobFailedError } from './jobs/job-failed-error.js';

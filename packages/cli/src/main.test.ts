@@ -97,6 +97,16 @@ describe('tsvisor', () => {
       ]);
     });
 
+    it('puts --disk images on a SCSI controller at LUNs 0, 1, … (paths made absolute, ":ro" read-only)', async () => {
+      server.on('POST', '/vms', defined);
+
+      await run('vm', 'create', 'web-01', '--memory', '64M', '--guest', '/g.js', '--disk', 'disks/os.vhdx', '--disk', '/iso/tools.img:ro', '--no-integration-services');
+
+      expect((server.requests[0]!.body as { devices: unknown }).devices).toEqual([
+        { class: 'storage.scsi', config: { disks: [{ lun: 0, path: '/work/vms/disks/os.vhdx' }, { lun: 1, path: '/iso/tools.img', readOnly: true }] } },
+      ]);
+    });
+
     it('keeps the configuration of an integration service given with --device', async () => {
       server.on('POST', '/vms', defined);
 

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { cliPackageDir } from './cli-package-dir.js';
 import { ManagementApiError } from './client/management-api-error.js';
+import { addDiskCommands } from './commands/disk-commands.js';
 import { addHostCommands } from './commands/host-commands.js';
 import { addJobCommands } from './commands/job-commands.js';
 import { addVmCommands } from './commands/vm-commands.js';
@@ -27,6 +28,7 @@ function buildProgram(io: CliIo): Command {
   addHostCommands(program, context);
   addVmCommands(program, context);
   addJobCommands(program, context);
+  addDiskCommands(program, context);
   return program;
 }
 

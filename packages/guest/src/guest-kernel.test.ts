@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ECHO_TYPE } from './test-fixtures/echo-driver.js';
 import { BROKEN_TYPE } from './test-fixtures/guests/failing-driver-program.js';
+import { CREATE_SUB_CHANNELS, MULTI_QUEUE_TYPE, SUB_CHANNELS } from './test-fixtures/multi-queue-driver.js';
+import { ChannelStatus, type Channel, type HostChannelOffer } from '@tsvisor/vmbus';
 
 const instance = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
@@ -68,5 +70,46 @@ describe('the guest kernel in a real partition', () => {
     expect(console).toContain('test.broken: driver failed to bind: the device is not ready');
     expect(console).toContain('devices: test.echo\n');
     expect(vm.partition.reason).toContain('exit code 0');
+  });
+
+  it('lets a driver open sub-channels it asked its host for, and closes them when the device is rescinded', async () => {
+    let console = '';
+    vm = await startVmbusPartition({
+      guest: fileURLToPath(new URL('./test-fixtures/guests/multi-queue-program.ts', import.meta.url)),
+      offers: [{ interfaceType: MULTI_QUEUE_TYPE, interfaceInstance: instance(1) }],
+      beforeStart: (partition) => {
+        partition.openMessagePort(GUEST_CONSOLE_CONNECTION_ID, (_type, payload, size) => (console += decodeUtf8(payload.slice(0, size))));
+      },
+    });
+    const subOffers: HostChannelOffer[] = [];
+    const subChannels: Channel[] = [];
+    const serve = (offer: HostChannelOffer, index: number): void => {
+      offer.channels$.subscribe((channel) => {
+        if (index !== 0) subChannels[index - 1] = channel;
+        channel.packets$.subscribe((p) => {
+          const request = p.payload();
+          if (index === 0 && request[0] === CREATE_SUB_CHANNELS) {
+            channel.complete(p, Uint8Array.of(0));
+            for (let i = 1; i <= request[1]!; i++) {
+              const sub = vm!.vmbus.offer({ interfaceType: MULTI_QUEUE_TYPE, interfaceInstance: instance(1), subChannelIndex: i });
+              subOffers.push(sub);
+              serve(sub, i);
+            }
+            return;
+          }
+          channel.complete(p, Uint8Array.of(request[0]! + index));
+        });
+      });
+    };
+    serve(vm.offers[0]!, 0);
+    await waitFor(() => console.includes('answers'), 'the echoes on every channel');
+    expect(console).toContain(`channels ${SUB_CHANNELS + 1} answers 10,11,12`);
+    expect(subChannels.map((c) => c.counters().completionsSent)).toEqual([1, 1]);
+    // Only the primary goes: the kernel closes the sub-channels its driver had open.
+    vm.offers[0]!.rescind();
+    await waitFor(() => vm!.partition.state === 'off', 'the program to exit');
+    expect(console).toContain('removed unbound=true states revoked,closed,closed');
+    await waitFor(() => subChannels.every((c) => c.state === ChannelStatus.Closed), 'the sub-channels to close');
+    expect(subOffers.map((o) => o.channel)).toEqual([undefined, undefined]);
   });
 });

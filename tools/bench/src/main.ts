@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { formatTable, type Suite, type SuiteResult } from './figure.js';
 import { hypercallSuite } from './suites/hypercall.js';
 import { vmbusSuite } from './suites/vmbus.js';
+import { storageSuite } from './suites/storage.js';
 import { vmmsSuite } from './suites/vmms.js';
 
-const suites: readonly Suite[] = [hypercallSuite, vmbusSuite, vmmsSuite];
+const suites: readonly Suite[] = [hypercallSuite, vmbusSuite, vmmsSuite, storageSuite];
 
 async function main(argv: readonly string[]): Promise<number> {
   const name = argv[0];

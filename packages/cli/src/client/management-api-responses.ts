@@ -1,4 +1,4 @@
-import type { Job, JsonValue, VmSummary } from '@tsvisor/vmms';
+import type { ImageInfo, Job, JsonValue, VmSummary } from '@tsvisor/vmms';
 
 /** The answer to `POST /vms` (201): the VM defined, and the job that defines it. */
 export interface VmCreation {
@@ -8,6 +8,17 @@ export interface VmCreation {
 
 /** The answer to `DELETE /vms/{vm}` (202): the job that destroys the VM. */
 export interface VmDeletion {
+  readonly job: Job;
+}
+
+/** The answer to `POST /images` (201): the image created, and the job that created it. */
+export interface ImageCreation {
+  readonly image: ImageInfo;
+  readonly job: Job;
+}
+
+/** The answer to `POST /images/convert` (202): the job that converts; `GET /images/info` describes the result once it completes. */
+export interface ImageConversionStart {
   readonly job: Job;
 }
 

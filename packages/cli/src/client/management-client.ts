@@ -1,10 +1,11 @@
 import { request, type IncomingMessage } from 'node:http';
-import type { DeviceSummary, Job, JsonValue, StateChangeResult, VmCounters, VmDetails, VmmsEvent, VmSummary } from '@tsvisor/vmms';
+import type { DeviceSummary, ImageCheckResult, ImageInfo, Job, JsonValue, StateChangeResult, VmCounters, VmDetails, VmmsEvent, VmSummary } from '@tsvisor/vmms';
 import type { DaemonEndpoint } from './daemon-endpoint.js';
 import { DaemonUnreachableError } from './daemon-unreachable-error.js';
 import { InterruptedError } from './interrupted-error.js';
 import { ManagementApiError } from './management-api-error.js';
-import type { DeviceOperationResult, VmCreation, VmDeletion } from './management-api-responses.js';
+import type { ImageConversionBody, ImageCreationBody } from './image-requests.js';
+import type { DeviceOperationResult, ImageConversionStart, ImageCreation, VmCreation, VmDeletion } from './management-api-responses.js';
 import type { RequestedStateName } from './requested-state-name.js';
 import { readServerSentEvents, type ServerSentEvent } from './server-sent-event.js';
 import type { VmDefinition, VmModification } from './vm-definition.js';
@@ -116,6 +117,26 @@ export class ManagementClient {
   /** `DELETE /jobs/{id}`: cancels a running job; the answer is the job as it is now. */
   cancelJob(id: string): Promise<Job> {
     return this.json('DELETE', `/jobs/${segment(id)}`);
+  }
+
+  /** `POST /images`: creates a disk image on the daemon's host. */
+  createImage(creation: ImageCreationBody): Promise<ImageCreation> {
+    return this.json('POST', '/images', creation);
+  }
+
+  /** `GET /images/info?path=`: describes a disk image of the daemon's host. */
+  getImageInfo(path: string): Promise<ImageInfo> {
+    return this.json('GET', `/images/info?path=${encodeURIComponent(path)}`);
+  }
+
+  /** `POST /images/convert`: starts the job that converts a disk image into a new one. */
+  convertImage(conversion: ImageConversionBody): Promise<ImageConversionStart> {
+    return this.json('POST', '/images/convert', conversion);
+  }
+
+  /** `POST /images/check`: checks a disk image of the daemon's host. */
+  checkImage(path: string): Promise<ImageCheckResult> {
+    return this.json('POST', '/images/check', { path });
   }
 
   /** `GET /events`: state, health, heartbeat and job changes, as they happen; each event's data is a `VmmsEvent` as JSON. */

@@ -36,6 +36,7 @@ interface CreateOptions extends WaitOptions {
   readonly processors?: number;
   readonly notes?: string;
   readonly device: readonly VmDeviceDefinition[];
+  readonly disk: readonly DiskOption[];
   /** Commander's `--no-integration-services`: false when given. */
   readonly integrationServices: boolean;
 }
@@ -44,7 +45,7 @@ interface CreateOptions extends WaitOptions {
 function collectDevice(spec: string, devices: readonly VmDeviceDefinition[]): VmDeviceDefinition[] {
   const colon = spec.indexOf(':');
   const deviceClass = colon === -1 ? spec : spec.slice(0, colon);
-  if (deviceClass === '') throw new InvalidArgumentError('expected CLASS or CLASS:JSON, e.g. storage.scsi:{"disk":"/vm/disk.vhdx"}');
+  if (deviceClass === '') throw new InvalidArgumentError('expected CLASS or CLASS:JSON, e.g. storage.scsi:{"disks":[{"lun":0,"path":"/vm/disk.vhdx"}]}');
   if (colon === -1) return [...devices, { class: deviceClass, config: {} }];
   let config: unknown;
   try {
@@ -58,18 +59,37 @@ function collectDevice(spec: string, devices: readonly VmDeviceDefinition[]): Vm
   return [...devices, { class: deviceClass, config: config as JsonObject }];
 }
 
+/** One `--disk FILE[:ro]`: an image for the VM's SCSI controller. */
+interface DiskOption {
+  readonly path: string;
+  readonly readOnly: boolean;
+}
+
+/** Reads `--disk FILE` or `--disk FILE:ro` and adds it to the list (the path is made absolute later). */
+function collectDisk(spec: string, disks: readonly DiskOption[]): DiskOption[] {
+  const readOnly = spec.endsWith(':ro');
+  const path = readOnly ? spec.slice(0, -3) : spec;
+  if (path === '') throw new InvalidArgumentError('expected FILE or FILE:ro, e.g. /vms/web/os.vhdx');
+  return [...disks, { path, readOnly }];
+}
+
 function parseProcessors(text: string): number {
   const count = Number(text);
   if (!/^\d+$/.test(text) || count < 1) throw new InvalidArgumentError('expected a whole number of processors, at least 1');
   return count;
 }
 
-/** The devices of a new VM: those asked for, then the integration services not among them. */
-function devicesOfNewVm(options: CreateOptions): VmDeviceDefinition[] {
-  if (!options.integrationServices) return [...options.device];
-  const asked = new Set(options.device.map((device) => device.class));
+/**
+ * The devices of a new VM: those asked for; a SCSI controller (`storage.scsi`) holding the
+ * `--disk` images at LUNs 0, 1, …; then the integration services not among them.
+ */
+function devicesOfNewVm(options: CreateOptions, cwd: string): VmDeviceDefinition[] {
+  const disks = options.disk.map((disk, lun) => ({ lun, path: resolve(cwd, disk.path), ...(disk.readOnly ? { readOnly: true } : {}) }));
+  const devices = disks.length > 0 ? [...options.device, { class: 'storage.scsi', config: { disks } }] : [...options.device];
+  if (!options.integrationServices) return devices;
+  const asked = new Set(devices.map((device) => device.class));
   const integration = INTEGRATION_SERVICE_CLASSES.filter((name) => !asked.has(name)).map((name) => ({ class: name, config: {} }));
-  return [...options.device, ...integration];
+  return [...devices, ...integration];
 }
 
 /** `tsvisor vm …`: defining, listing, running and removing VMs. */
@@ -90,6 +110,7 @@ export function addVmCommands(program: Command, context: CommandContext): void {
     .option('--processors <count>', 'virtual processors, 1 to 16 (default: 1)', parseProcessors)
     .option('--notes <text>', 'free text for operators')
     .option('--device <class[:json]>', 'add a device of this class, with its configuration as a JSON object (repeatable)', collectDevice, [])
+    .option('--disk <file[:ro]>', 'attach a disk image (raw, VHD or VHDX) to a SCSI controller, read-only with ":ro" (repeatable; LUNs 0, 1, … in order)', collectDisk, [])
     .option('--no-integration-services', 'do not add the integration services devices')
     .option('--json', 'print the API answer as JSON')
     .option('--no-wait', 'return once the job is started')
@@ -101,7 +122,7 @@ export function addVmCommands(program: Command, context: CommandContext): void {
         processors: options.processors,
         notes: options.notes,
         guest: { program: resolve(context.io.cwd, options.guest) },
-        devices: devicesOfNewVm(options),
+        devices: devicesOfNewVm(options, context.io.cwd),
       });
       const job = await finish(client, created.job, `create ${name}`, options);
       if (options.json) context.printJson({ ...created, job });

@@ -32,6 +32,25 @@ describe('followJob', () => {
     expect(terminal.text).toBe('\rstart web-01: 0%\rstart web-01: 40%\rstart web-01: 100%\n');
   });
 
+  it('draws a bar on a terminal when asked, and plain percentage lines elsewhere', async () => {
+    const steps = [
+      { status: 200, json: jobOf('image.convert', JobState.Running, 50) },
+      { status: 200, json: jobOf('image.convert', JobState.Completed, 100) },
+    ];
+    const converting = jobOf('image.convert', JobState.Running, 0);
+    server.onEach('GET', `/jobs/${converting.id}`, [...steps, ...steps]);
+    const terminal = new CapturedOutput(true);
+    const pipe = new CapturedOutput(false);
+
+    await followJob(client, converting, { progress: terminal, label: 'convert a.vhdx', signal: new AbortController().signal, pollIntervalMs: 1, bar: true });
+    await followJob(client, converting, { progress: pipe, label: 'convert a.vhdx', signal: new AbortController().signal, pollIntervalMs: 1, bar: true });
+
+    expect(terminal.text).toBe(
+      `\rconvert a.vhdx [${'.'.repeat(30)}]   0%\rconvert a.vhdx [${'#'.repeat(15)}${'.'.repeat(15)}]  50%\rconvert a.vhdx [${'#'.repeat(30)}] 100%\n`,
+    );
+    expect(pipe.text).toBe('convert a.vhdx: 0%\nconvert a.vhdx: 50%\nconvert a.vhdx: 100%\n');
+  });
+
   it('shows nothing for a job that has already finished', async () => {
     const output = new CapturedOutput();
 

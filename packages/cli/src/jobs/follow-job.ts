@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { isFinishedJobState, JobState, type Job } from '@tsvisor/vmms';
 import type { TextOutput } from '../cli-io.js';
 import { InterruptedError } from '../client/interrupted-error.js';
+import { formatProgressBar } from '../output/progress-bar.js';
 import type { ManagementClient } from '../client/management-client.js';
 import { JobFailedError } from './job-failed-error.js';
 
@@ -15,21 +16,24 @@ export interface JobFollowing {
   readonly signal: AbortSignal;
   /** Time between two `GET /jobs/{id}`, ms; 200 unless given. */
   readonly pollIntervalMs?: number;
+  /** On a terminal, draw a progress bar rather than the bare percentage (for long jobs). */
+  readonly bar?: boolean;
 }
 
 /**
  * Polls a job until it finishes, showing its percent complete on `progress` (redrawn in place
- * on a terminal, a line per change otherwise). Resolves with the completed job; throws a
+ * on a terminal, as a bar if asked; a line per change otherwise). Resolves with the completed job; throws a
  * {@link JobFailedError} if it ends otherwise, and an {@link InterruptedError} if the wait is
  * stopped.
  */
 export async function followJob(client: ManagementClient, job: Job, following: JobFollowing): Promise<Job> {
-  const { progress, label, signal, pollIntervalMs = 200 } = following;
+  const { progress, label, signal, pollIntervalMs = 200, bar = false } = following;
   let shown: number | undefined;
   const show = (percent: number): void => {
     if (percent === shown) return;
     shown = percent;
-    progress.write(progress.isTTY ? `\r${label}: ${percent}%` : `${label}: ${percent}%\n`);
+    if (!progress.isTTY) progress.write(`${label}: ${percent}%\n`);
+    else progress.write(bar ? `\r${label} ${formatProgressBar(percent)}` : `\r${label}: ${percent}%`);
   };
   let current = job;
   try {

@@ -2,7 +2,7 @@ import type { Job } from '@tsvisor/vmms';
 import { jobStateName } from './job-state-name.js';
 import { formatTable } from './table.js';
 
-/** Jobs as `job list` prints them: ID OPERATION VM STATE DONE SUBMITTED ERROR. */
+/** Jobs as `job list` prints them: ID OPERATION VM STATE DONE SUBMITTED ERROR (VM `-` for a job of the host). */
 export function formatJobTable(jobs: readonly Job[]): string {
   return formatTable(
     [
@@ -17,7 +17,7 @@ export function formatJobTable(jobs: readonly Job[]): string {
     jobs.map((job) => [
       job.id,
       job.operation,
-      job.vmId,
+      job.vmId ?? '-',
       jobStateName(job.state),
       `${job.percentComplete}%`,
       job.submittedAt,

@@ -42,6 +42,7 @@ export abstract class ChannelVsp<Config> implements Vsp {
       subChannelIndex,
       ...(pipe ? { channelFlags: ChannelFlag.NAMED_PIPE_MODE, userDefined } : {}),
       ...(settings.maxCompletionSize !== undefined ? { maxCompletionSize: settings.maxCompletionSize } : {}),
+      ...(this.poll ? { poll: true } : {}),
     });
     this.offers.push(offer);
     this.subscriptions.push(
@@ -53,6 +54,11 @@ export abstract class ChannelVsp<Config> implements Vsp {
       }),
     );
     return offer;
+  }
+
+  /** Poll mode for the host end of every channel offered (DESIGN §4): off unless a subclass says so. */
+  protected get poll(): boolean {
+    return false;
   }
 
   /** The guest opened channel `subChannelIndex`; it stays usable until `onClose`. */

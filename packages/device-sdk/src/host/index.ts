@@ -1,6 +1,7 @@
 /**
  * `@tsvisor/device-sdk/host`: the host side of device plugins: VSP factories and their
- * contribution token, the two VSP styles, and host composition from plugin manifests.
+ * contribution token, the two VSP styles, the image management contract, and host composition
+ * from plugin manifests.
  * @packageDocumentation
  */
 export { VspFactoryContribution, type DeviceFileAccess, type Vsp, type VspBus, type VspContext, type VspFactory } from './vsp.js';
@@ -13,6 +14,14 @@ export {
   type GuestShutdownRequest,
   type ManagementProvider,
 } from './management-provider.js';
+export {
+  ImageManagementContribution,
+  type ImageCheckResult,
+  type ImageConversion,
+  type ImageCreation,
+  type ImageInfo,
+  type ImageManagementService,
+} from './image-management.js';
 export { ChannelVsp } from './channel-vsp.js';
 export { SimpleVsp } from './simple-vsp.js';
 export { composeHost, composePlugins, deviceContributions, type HostComposition, type HostCompositionOptions } from './composition/host-composition.js';

@@ -3,4 +3,5 @@
  * VHDX disk images (§7). The host side is `@tsvisor/storage/host`.
  * @packageDocumentation
  */
-export {};
+export * from './protocol/index.js';
+export { storageScsiClass, STORAGE_SCSI_INTERFACE_TYPE, STORAGE_MAX_LUN, type StorageConfig, type StorageDiskConfig } from './storage-class.js';

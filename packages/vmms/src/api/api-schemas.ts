@@ -1,6 +1,7 @@
 import type { JsonSchema } from '@tsvisor/device-sdk';
 import { managementOperations } from '../authorization/management-operation.js';
 import { vmConfigurationSchema } from '../inventory/vm-configuration.js';
+import { imageConversionSchema, imageCreationSchema, imagePathSchema } from '../service/image-requests.js';
 import { vmDefinitionSchema, vmModificationSchema } from '../service/vm-definition.js';
 import { EnabledState } from '../state/enabled-state.js';
 import { HealthState } from '../state/health-state.js';
@@ -31,7 +32,9 @@ export type SharedSchemaId =
   | 'Job'
   | 'StateChangeResult'
   | 'InventoryProblem'
-  | 'VmmsEvent';
+  | 'VmmsEvent'
+  | 'ImageInfo'
+  | 'ImageCheckResult';
 
 const configuration = vmConfigurationSchema.jsonSchema();
 const configurationProperties = configuration['properties'] as Readonly<Record<string, JsonSchema>>;
@@ -177,11 +180,11 @@ const vmCounters: JsonSchema = {
 const job: JsonSchema = {
   $id: 'Job',
   type: 'object',
-  description: 'A job: one operation on one VM (Msvm_ConcreteJob)',
+  description: 'A job: one operation on one VM or on the host (Msvm_ConcreteJob)',
   properties: {
     id: string('A UUID'),
     operation: { type: 'string', enum: Object.keys(managementOperations) },
-    vmId: string('The VM it acts on'),
+    vmId: string('The VM it acts on; absent for an operation of the host, such as converting a disk image'),
     state: codes(JobState, 'Job state (PROTOCOLS.md §6): 2 New, 3 Starting, 4 Running, 7 Completed, 8 Terminated, 9 Killed, 10 Exception'),
     percentComplete: integer('0 to 100'),
     errorCode: integer('For a job in Exception: the return code of its failure'),
@@ -190,7 +193,7 @@ const job: JsonSchema = {
     startedAt: string('ISO 8601'),
     finishedAt: string('ISO 8601'),
   },
-  required: ['id', 'operation', 'vmId', 'state', 'percentComplete', 'submittedAt'],
+  required: ['id', 'operation', 'state', 'percentComplete', 'submittedAt'],
   additionalProperties: false,
 };
 
@@ -232,6 +235,36 @@ function eventOf(type: string, properties: Readonly<Record<string, JsonSchema>>)
   };
 }
 
+const imageInfo: JsonSchema = {
+  $id: 'ImageInfo',
+  type: 'object',
+  description: 'A disk image of the host (Get-VHD)',
+  properties: {
+    path: string('The image file'),
+    format: string('Its format, found from its content: vhdx, vhd, raw, …'),
+    virtualSize: integer('The size of the disk the guest sees, bytes'),
+    fileSize: integer('The size of the file on the host, bytes'),
+    fixed: { type: 'boolean', description: 'Whether the whole virtual size is allocated (a fixed image) rather than as written' },
+    blockSize: integer('For a dynamic or differencing image: its allocation unit, bytes'),
+    sectorSize: integer('Logical sector size: 512 or 4096'),
+    parent: string("For a differencing image: its parent's path"),
+  },
+  required: ['path', 'format', 'virtualSize', 'fileSize', 'fixed', 'sectorSize'],
+  additionalProperties: false,
+};
+
+const imageCheckResult: JsonSchema = {
+  $id: 'ImageCheckResult',
+  type: 'object',
+  description: 'What checking a disk image found',
+  properties: {
+    ok: { type: 'boolean', description: 'Whether the image opened and read through without a problem' },
+    problems: { type: 'array', items: { type: 'string' }, description: 'Each problem found, one line each' },
+  },
+  required: ['ok', 'problems'],
+  additionalProperties: false,
+};
+
 /** Every shared schema, to add to the Fastify instance and to the OpenAPI document's components. */
 export const sharedSchemas: readonly JsonSchema[] = [
   apiError,
@@ -244,6 +277,8 @@ export const sharedSchemas: readonly JsonSchema[] = [
   stateChangeResult,
   inventoryProblem,
   vmmsEvent,
+  imageInfo,
+  imageCheckResult,
 ];
 
 /** The body of `POST /vms`: the service's own definition schema. */
@@ -257,6 +292,24 @@ export const modifyVmBody: JsonSchema = {
   ...vmModificationSchema.jsonSchema(),
   description: 'The fields to change; devices replaces the whole list. Memory, processors, guest and devices need the VM Off',
 };
+
+/** The body of `POST /images`: the service's own creation schema. */
+export const imageCreationBody: JsonSchema = {
+  ...imageCreationSchema.jsonSchema(),
+  description: 'A new disk image. Sizes in bytes or as text ("10G"); paths absolute',
+};
+
+/** The body of `POST /images/convert`: the service's own conversion schema. */
+export const imageConversionBody: JsonSchema = {
+  ...imageConversionSchema.jsonSchema(),
+  description: 'What to convert, into what; paths absolute',
+};
+
+/** The body of `POST /images/check`. */
+export const imagePathBody: JsonSchema = { ...imagePathSchema.jsonSchema(), description: 'The image to check' };
+
+/** The query of `GET /images/info`. */
+export const imagePathQuery: JsonSchema = imagePathSchema.jsonSchema();
 
 /** The body of `POST /vms/{vm}/state`. */
 export const stateChangeBody: JsonSchema = {

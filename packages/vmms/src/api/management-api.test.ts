@@ -333,6 +333,10 @@ describe('GET /openapi.json', () => {
     'delete /jobs/{id}',
     'get /events',
     'get /inventory/problems',
+    'post /images',
+    'get /images/info',
+    'post /images/convert',
+    'post /images/check',
     'get /metrics',
     'get /openapi.json',
   ];
@@ -369,6 +373,26 @@ describe('GET /openapi.json', () => {
     expect(define.description).toContain('Authorized as vm.define: least role administrator.');
     const defineBody = define.requestBody.content['application/json']!.schema;
     expect(defineBody).toMatchObject({ type: 'object', additionalProperties: false, required: expect.arrayContaining(['name', 'memory', 'guest']) as unknown });
+  });
+});
+
+describe('image routes on a host without a disk image service', () => {
+  it('answers 400 not-supported, naming what the host build lacks', async () => {
+    const response = await call({ method: 'POST', path: '/images/check', body: { path: '/tmp/disk.vhdx' } });
+    expect(response.status).toBe(400);
+    expect(errorOf(response)).toMatchObject({ code: 'not-supported', returnValue: ReturnCode.NotSupported, message: expect.stringMatching(/no disk image service/) as unknown });
+  });
+
+  it('lets only an administrator create or convert images', async () => {
+    const response = await call({ method: 'POST', path: '/images', token: testTokens.operator, body: { path: '/tmp/disk.vhdx', format: 'vhdx', size: '1G' } });
+    expect(response.status).toBe(403);
+    expect(errorOf(response).code).toBe('access-denied');
+  });
+
+  it('refuses an unknown field of a body, naming it', async () => {
+    const response = await call({ method: 'POST', path: '/images/convert', body: { source: '/a.raw', destination: '/b.vhdx', to: 'vhdx', sparse: true } });
+    expect(response.status).toBe(400);
+    expect(errorOf(response)).toMatchObject({ code: 'invalid-parameter', field: 'sparse' });
   });
 });
 

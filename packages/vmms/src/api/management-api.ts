@@ -11,6 +11,7 @@ import type { ApiTransport } from './api-transport.js';
 import { CallerAuthenticator } from './caller-authenticator.js';
 import { registerConsoleRoutes } from './console-routes.js';
 import { registerEventRoutes } from './event-routes.js';
+import { registerImageRoutes } from './image-routes.js';
 import { registerInventoryRoutes } from './inventory-routes.js';
 import { registerJobRoutes } from './job-routes.js';
 import { registerMetricsRoutes } from './metrics-routes.js';
@@ -53,7 +54,7 @@ export function authenticatorOf(app: FastifyInstance): CallerAuthenticator {
 
 /**
  * The REST API of `vmms` (DESIGN.md §6) for one listener: JSON routes for VMs, devices, state
- * changes, jobs, the inventory, Server-Sent Events for events and consoles, Prometheus metrics,
+ * changes, jobs, the inventory, the host's disk images, Server-Sent Events for events and consoles, Prometheus metrics,
  * and its own OpenAPI 3.1 document at `/openapi.json`.
  *
  * Every request is authenticated before its route runs (see {@link CallerAuthenticator}); the
@@ -122,6 +123,7 @@ export function createManagementApi(vmms: Vmms, options: ManagementApiOptions): 
   registerJobRoutes(app, context);
   registerEventRoutes(app, context);
   registerInventoryRoutes(app, context);
+  registerImageRoutes(app, context);
   registerMetricsRoutes(app, context);
   registerOpenApiRoute(app, routes, sharedSchemas);
   return app;

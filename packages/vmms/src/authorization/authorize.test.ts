@@ -29,6 +29,10 @@ const allowed: Record<ManagementOperation, string> = {
   'device.add': 'A',
   'device.modify': 'A',
   'device.remove': 'A',
+  'image.create': 'A',
+  'image.info': 'ROA',
+  'image.convert': 'A',
+  'image.check': 'ROA',
 };
 
 const letterOf: Record<string, string> = { reader: 'R', operator: 'O', administrator: 'A' };

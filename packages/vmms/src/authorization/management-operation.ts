@@ -2,7 +2,7 @@ import { RequestedState } from '../state/requested-state.js';
 import { Role } from './role.js';
 
 /** What an operation does, for authorization and for the one-state-change-per-VM rule of jobs. */
-export type OperationKind = 'read' | 'console' | 'device-operation' | 'state-change' | 'job-control' | 'configuration';
+export type OperationKind = 'read' | 'console' | 'device-operation' | 'state-change' | 'job-control' | 'configuration' | 'image';
 
 /** How the VMMS treats one {@link ManagementOperation}. */
 export interface OperationPolicy {
@@ -65,6 +65,14 @@ export const managementOperations = Object.freeze({
   'device.modify': { leastRole: Role.Administrator, kind: 'configuration' },
   /** Remove a device from a VM. */
   'device.remove': { leastRole: Role.Administrator, kind: 'configuration' },
+  /** Create a disk image on the host. */
+  'image.create': { leastRole: Role.Administrator, kind: 'image' },
+  /** Describe a disk image of the host: format, sizes, parent. */
+  'image.info': { leastRole: Role.Reader, kind: 'read' },
+  /** Convert a disk image of the host into a new one of another format. */
+  'image.convert': { leastRole: Role.Administrator, kind: 'image' },
+  /** Check a disk image of the host: open it and read it through. */
+  'image.check': { leastRole: Role.Reader, kind: 'read' },
 } as const satisfies Record<string, OperationPolicy>);
 
 /** The name of a VMMS operation: a key of {@link managementOperations}. */

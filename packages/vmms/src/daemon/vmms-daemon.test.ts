@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -171,6 +171,58 @@ describe('the VMMS daemon over its Unix socket', () => {
     expect(console).toContain('read /etc/passwd: 1 ERR_ACCESS_DENIED');
     expect(console).not.toContain('the host secret');
     expect((await vm(api, 'prying')).state).toBe('Running');
+  });
+
+  it('manages disk images through the image service of the storage plugin: create, info, convert with progress, cancel, check', async () => {
+    const { api } = await start(join(root, 'images'));
+    const images = join(root, 'image-files');
+    await mkdir(images);
+    const MiB = 1024 * 1024;
+
+    const created = await expectStatus(api, { method: 'POST', path: '/images', body: { path: join(images, 'base.vhdx'), format: 'vhdx', size: '8M' } }, 201);
+    expect(created.json).toMatchObject({ image: { format: 'vhdx', virtualSize: 8 * MiB, fixed: false, blockSize: 32 * MiB, sectorSize: 512 }, job: { operation: 'image.create', state: 7 } });
+    expect((created.json as { job: object }).job).not.toHaveProperty('vmId');
+    const info = await expectStatus(api, { path: `/images/info?path=${encodeURIComponent(join(images, 'base.vhdx'))}` }, 200);
+    expect(info.json).toEqual((created.json as { image: unknown }).image);
+
+    const converting = await expectStatus(api, { method: 'POST', path: '/images/convert', body: { source: join(images, 'base.vhdx'), destination: join(images, 'copy.vhd'), to: 'vhd', fixed: true } }, 202);
+    const { job } = converting.json as { job: { id: string } };
+    const finished = await eventually(async () => {
+      const current = (await expectStatus(api, { path: `/jobs/${job.id}` }, 200)).json as { state: number; percentComplete: number };
+      return current.state >= 7 ? current : undefined;
+    }, 'the conversion');
+    expect(finished).toMatchObject({ state: 7, percentComplete: 100 });
+    const copy = await expectStatus(api, { path: `/images/info?path=${encodeURIComponent(join(images, 'copy.vhd'))}` }, 200);
+    expect(copy.json).toMatchObject({ format: 'vhd', virtualSize: 8 * MiB, fixed: true, fileSize: 8 * MiB + 512 });
+    expect((await expectStatus(api, { method: 'POST', path: '/images/check', body: { path: join(images, 'copy.vhd') } }, 200)).json).toEqual({ ok: true, problems: [] });
+
+    // A large image takes long enough to copy for the cancellation to land while it runs.
+    await expectStatus(api, { method: 'POST', path: '/images', body: { path: join(images, 'large.raw'), format: 'raw', size: '4G' } }, 201);
+    const large = await expectStatus(api, { method: 'POST', path: '/images/convert', body: { source: join(images, 'large.raw'), destination: join(images, 'large.vhdx'), to: 'vhdx' } }, 202);
+    const cancelled = (large.json as { job: { id: string } }).job;
+    await expectStatus(api, { method: 'DELETE', path: `/jobs/${cancelled.id}` }, 202);
+    const terminated = await eventually(async () => {
+      const current = (await expectStatus(api, { path: `/jobs/${cancelled.id}` }, 200)).json as { state: number };
+      return current.state >= 7 ? current : undefined;
+    }, 'the cancelled conversion');
+    expect(terminated.state).toBe(8);
+    expect((await readdir(images)).sort()).toEqual(['base.vhdx', 'copy.vhd', 'large.raw']);
+
+    const file = await open(join(images, 'copy.vhd'), 'r+');
+    await file.write(new Uint8Array([1, 2, 3, 4]), 0, 4, 8 * MiB + 64);
+    await file.close();
+    const broken = (await expectStatus(api, { method: 'POST', path: '/images/check', body: { path: join(images, 'copy.vhd') } }, 200)).json as { ok: boolean; problems: string[] };
+    expect(broken.ok).toBe(false);
+    expect(broken.problems).toHaveLength(1);
+
+    const relative = await send(api, { method: 'POST', path: '/images', body: { path: 'disk.vhdx', format: 'vhdx', size: '1G' } });
+    expect(relative.status).toBe(400);
+    expect(relative.json).toMatchObject({ error: { code: 'invalid-parameter', field: 'path' } });
+    const taken = await send(api, { method: 'POST', path: '/images/convert', body: { source: join(images, 'base.vhdx'), destination: join(images, 'copy.vhd'), to: 'raw' } });
+    expect(taken.json).toMatchObject({ error: { code: 'invalid-parameter', field: 'destination' } });
+    const unknown = await send(api, { method: 'POST', path: '/images', body: { path: join(images, 'x.qcow2'), format: 'qcow2', size: '1G' } });
+    expect(unknown.json).toMatchObject({ error: { field: 'format', message: expect.stringMatching(/vhdx, vhd, raw/) as unknown } });
+    await expect(access(join(images, 'x.qcow2'))).rejects.toThrow();
   });
 
   it('refuses malformed input naming the field and writes nothing; the reader role changes nothing; TCP needs a valid token', async () => {

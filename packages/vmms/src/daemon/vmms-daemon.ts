@@ -78,6 +78,7 @@ export async function startVmmsDaemon(options: VmmsDaemonOptions): Promise<VmmsD
     launcher,
     resourceRoot: join(dataDir, 'resources'),
     registry: composition.registry,
+    ...(composition.imageManagement === undefined ? {} : { images: composition.imageManagement }),
     ...(options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs }),
   });
   await vmms.load();

@@ -62,15 +62,15 @@ export class JobManager {
   }
 
   /**
-   * Submits a job doing `operation` on VM `vmId` and starts its `work` at once. Returns the job as
+   * Submits a job doing `operation` on VM `vmId` (none: on the host) and starts its `work` at once. Returns the job as
    * it is then (Running). The job ends Completed when the work resolves; Exception when it rejects
    * (with the error's message, and its code if a {@link JobError}, else Failed); Terminated when
    * it rejects after {@link cancel}.
    * @throws StateChangeInProgressError if `operation` is a state change and another is running on the VM.
    */
-  start(operation: ManagementOperation, vmId: string, work: JobWork): Job {
+  start(operation: ManagementOperation, vmId: string | undefined, work: JobWork): Job {
     if (this.#disposed) throw new Error('the job manager is disposed');
-    const changesState = isStateChangeOperation(operation);
+    const changesState = vmId !== undefined && isStateChangeOperation(operation);
     if (changesState) {
       const runningJobId = this.#stateChanges.get(vmId);
       if (runningJobId !== undefined) throw new StateChangeInProgressError(vmId, operation, runningJobId);
@@ -83,7 +83,7 @@ export class JobManager {
       snapshot: Object.freeze<Job>({
         id,
         operation,
-        vmId,
+        ...(vmId === undefined ? {} : { vmId }),
         state: JobState.New,
         percentComplete: 0,
         submittedAt: this.#timestamp(),
@@ -165,7 +165,7 @@ export class JobManager {
 
   #finish(entry: Entry, change: Partial<Job>): void {
     const { id, vmId } = entry.snapshot;
-    if (this.#stateChanges.get(vmId) === id) this.#stateChanges.delete(vmId);
+    if (vmId !== undefined && this.#stateChanges.get(vmId) === id) this.#stateChanges.delete(vmId);
     this.#history.add(id);
     this.#update(entry, { ...change, finishedAt: this.#timestamp() });
     while (this.#history.size > this.#historyLimit) {

@@ -6,5 +6,7 @@ export { VmNotFoundError } from './vm-not-found-error.js';
 export { JobNotFoundError } from './job-not-found-error.js';
 export { DeviceNotFoundError } from './device-not-found-error.js';
 export { vmDefinitionSchema, vmModificationSchema, type VmDefinition, type VmModification } from './vm-definition.js';
+export { imageCreationSchema, imageConversionSchema, imagePathSchema, type ImageCreationRequest, type ImageConversionRequest } from './image-requests.js';
+export type { ImageCheckResult, ImageInfo } from '@tsvisor/device-sdk/host';
 export { enabledStateName, healthName, heartbeatName } from './state-names.js';
 export { CONSOLE_HISTORY_CHARS } from './console-history.js';

@@ -1,5 +1,5 @@
 import { DeviceConfigError } from '@tsvisor/device-sdk';
-import type { DeviceClassRegistry } from '@tsvisor/device-sdk/host';
+import type { DeviceClassRegistry, ImageCheckResult, ImageInfo, ImageManagementService } from '@tsvisor/device-sdk/host';
 import { WorkerCommandError, type VmWorker, type VmWorkerLauncher, type WorkerVmSpec } from '@tsvisor/worker-process';
 import { randomUUID } from 'node:crypto';
 import { access, mkdir } from 'node:fs/promises';
@@ -22,6 +22,7 @@ import { ReturnCode } from '../state/return-code.js';
 import { returnCodeOfPlan, stateChangePlan } from '../state/state-change-plan.js';
 import type { Caller } from './caller.js';
 import { DeviceNotFoundError } from './device-not-found-error.js';
+import { imageCreationSchema, imageConversionSchema, imagePathSchema } from './image-requests.js';
 import { JobNotFoundError } from './job-not-found-error.js';
 import { vmDefinitionSchema, vmModificationSchema, type VmDefinition } from './vm-definition.js';
 import { VmNotFoundError } from './vm-not-found-error.js';
@@ -45,6 +46,8 @@ export interface VmmsOptions {
   readonly shutdownTimeoutMs?: number;
   /** How long a worker has to turn its VM off before it is killed, ms (default 10 s). */
   readonly powerOffTimeoutMs?: number;
+  /** The host's disk image service, contributed by a storage plugin; without one, the image operations are not supported. */
+  readonly images?: ImageManagementService;
 }
 
 /** A broken configuration file found when the inventory was loaded. */
@@ -266,6 +269,90 @@ export class Vmms {
     return { history: console.text, text$: console.text$ };
   }
 
+  /**
+   * Creates a disk image on the host, as a job it waits for. Bad input throws a `DeviceConfigError`
+   * naming the field (`path`, `format`, `size`, `parent`, `blockSize`), nothing created; a size the
+   * format refuses, a {@link JobError} (invalid parameter).
+   */
+  async createImage(caller: Caller, input: unknown): Promise<{ image: ImageInfo; job: Job }> {
+    assertAuthorized(caller.role, 'image.create');
+    const images = this.#imageService();
+    const request = imageCreationSchema.parse(input);
+    checkAbsolute('path', request.path);
+    checkFormat(images, 'format', request.format);
+    if (request.parent !== undefined) {
+      checkAbsolute('parent', request.parent);
+      await checkExists('parent', request.parent);
+    }
+    let image: ImageInfo | undefined;
+    const job = await this.#configurationJob('image.create', undefined, async () => {
+      try {
+        image = await images.create(request.path, {
+          format: request.format,
+          sizeBytes: request.size,
+          ...(request.fixed === undefined ? {} : { fixed: request.fixed }),
+          ...(request.parent === undefined ? {} : { parent: request.parent }),
+          ...(request.blockSize === undefined ? {} : { blockSizeBytes: request.blockSize }),
+        });
+      } catch (error) {
+        throw imageFailure(error, 'path', `creating image ${request.path}`);
+      }
+    });
+    return { image: image!, job };
+  }
+
+  /** Describes the disk image at `path` (its format found from its content). */
+  async imageInfo(caller: Caller, input: unknown): Promise<ImageInfo> {
+    assertAuthorized(caller.role, 'image.info');
+    const images = this.#imageService();
+    const { path } = imagePathSchema.parse(input);
+    checkAbsolute('path', path);
+    try {
+      return await images.info(path);
+    } catch (error) {
+      throw imageFailure(error, 'path', `reading image ${path}`);
+    }
+  }
+
+  /**
+   * Starts the job that converts the image at `source` into a new image at `destination`; its
+   * percentComplete follows the copy, cancelling it leaves no destination. Input is checked first:
+   * a `DeviceConfigError` names the field, and no job starts.
+   */
+  async convertImage(caller: Caller, input: unknown): Promise<{ job: Job }> {
+    assertAuthorized(caller.role, 'image.convert');
+    const images = this.#imageService();
+    const request = imageConversionSchema.parse(input);
+    checkAbsolute('source', request.source);
+    checkAbsolute('destination', request.destination);
+    checkFormat(images, 'to', request.to);
+    await checkExists('source', request.source);
+    if (await exists(request.destination)) throw new DeviceConfigError('destination', `a file already exists there: ${request.destination}`);
+    const conversion = { to: request.to, ...(request.fixed === undefined ? {} : { fixed: request.fixed }) };
+    const job = this.#jobs.start('image.convert', undefined, async (progress, signal) => {
+      try {
+        await images.convert(request.source, request.destination, conversion, (fraction) => progress(fraction * 100), signal);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        throw imageFailure(error, 'destination', `converting ${request.source} to ${request.destination}`);
+      }
+    });
+    return { job };
+  }
+
+  /** Checks the disk image at `path`: opens it, validating its structures, and reads it through. */
+  async checkImage(caller: Caller, input: unknown): Promise<ImageCheckResult> {
+    assertAuthorized(caller.role, 'image.check');
+    const images = this.#imageService();
+    const { path } = imagePathSchema.parse(input);
+    checkAbsolute('path', path);
+    try {
+      return await images.check(path);
+    } catch (error) {
+      throw imageFailure(error, 'path', `checking image ${path}`);
+    }
+  }
+
   jobs(caller: Caller): Job[] {
     assertAuthorized(caller.role, 'job.list');
     return this.#jobs.list();
@@ -315,6 +402,14 @@ export class Vmms {
     throw new VmNotFoundError(ref);
   }
 
+  #imageService(): ImageManagementService {
+    const { images } = this.#options;
+    if (images === undefined) {
+      throw new JobError(ReturnCode.NotSupported, 'not supported: this host has no disk image service (its host build needs a storage plugin such as @tsvisor/storage)');
+    }
+    return images;
+  }
+
   #isOff(vm: VmRuntime): boolean {
     return vm.enabledState === EnabledState.Off && vm.worker === undefined;
   }
@@ -360,8 +455,8 @@ export class Vmms {
     return config;
   }
 
-  /** Runs a configuration change as a job and waits for it; its error, if any, is thrown as it was. */
-  async #configurationJob(operation: ManagementOperation, vmId: string, work: () => Promise<void>): Promise<Job> {
+  /** Runs a configuration change (of VM `vmId`, or of the host) as a job and waits for it; its error, if any, is thrown as it was. */
+  async #configurationJob(operation: ManagementOperation, vmId: string | undefined, work: () => Promise<void>): Promise<Job> {
     let failure: unknown;
     const started = this.#jobs.start(operation, vmId, async () => {
       try {
@@ -501,4 +596,42 @@ export class Vmms {
     await worker.exited;
     clearTimeout(timer);
   }
+}
+
+/** Throws a `DeviceConfigError` naming `field` unless `path` is absolute: the daemon's working directory is no caller's. */
+function checkAbsolute(field: string, path: string): void {
+  if (!isAbsolute(path)) throw new DeviceConfigError(field, `must be an absolute path, got ${JSON.stringify(path)}`);
+}
+
+/** Throws a `DeviceConfigError` naming `field` unless `images` has the format `name`. */
+function checkFormat(images: ImageManagementService, field: string, name: string): void {
+  const known = images.formats();
+  if (!known.includes(name)) throw new DeviceConfigError(field, `unknown disk format "${name}"; this host has ${known.join(', ')}`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Throws a `DeviceConfigError` naming `field` unless a file is at `path`. */
+async function checkExists(field: string, path: string): Promise<void> {
+  if (!(await exists(path))) throw new DeviceConfigError(field, `no such file on the host: ${path}`);
+}
+
+/**
+ * How a failure of the image service is reported: a missing or existing file as a
+ * `DeviceConfigError` naming `field`, a value the format refuses as invalid parameter, anything
+ * else (a broken image, an I/O error) as failed, saying what was being done.
+ */
+function imageFailure(error: unknown, field: string, doing: string): Error {
+  if (error instanceof DeviceConfigError || error instanceof JobError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return new DeviceConfigError(field, `no such file or directory on the host: ${message}`);
+  if (code === 'EEXIST') return new DeviceConfigError(field, `a file already exists there: ${message}`);
+  if (error instanceof RangeError) return new JobError(ReturnCode.InvalidParameter, `invalid parameter: ${doing}: ${message}`, { cause: error });
+  return new JobError(ReturnCode.Failed, `${doing} failed: ${message}`, { cause: error });
 }

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Container, ContainerModule } from 'inversify';
 import { describeReceived } from '../../config/received-value.js';
+import { ImageManagementContribution, type ImageManagementService } from '../image-management.js';
 import { ManagementProviderContribution, type ManagementProvider } from '../management-provider.js';
 import { VspFactoryContribution, type VspFactory } from '../vsp.js';
 import { DeviceClassRegistry } from './device-class-registry.js';
@@ -30,6 +31,8 @@ export interface HostComposition {
   readonly registry: DeviceClassRegistry;
   /** The management providers the plugins contributed, by device class id. */
   readonly managementProviders: ReadonlyMap<string, ManagementProvider>;
+  /** The disk image service a plugin contributed, if one did. */
+  readonly imageManagement?: ImageManagementService;
   /** The export conditions the plugins' entries were resolved with. */
   readonly conditions: readonly string[];
 }
@@ -113,7 +116,8 @@ export async function composePlugins(manifests: readonly PluginManifest[], optio
       throw new PluginLoadError(manifest.packageName, manifest.host, `failed to load: ${messageOf(error)}`, { cause: error });
     }
   }
-  const { registry, managementProviders } = deviceContributions(container, manifests);
+  const contributions = deviceContributions(container, manifests);
+  const { registry } = contributions;
   for (const manifest of loaded) {
     const missing = manifest.deviceClasses.find((id) => !registry.has(id));
     if (missing !== undefined) {
@@ -124,22 +128,23 @@ export async function composePlugins(manifests: readonly PluginManifest[], optio
       );
     }
   }
-  return { container, manifests, registry, managementProviders, conditions };
+  return { container, manifests, ...contributions, conditions };
 }
 
 /**
- * What the host modules loaded into `container` contributed: the registry of their device classes
- * and their management providers by class id. A host that loads plugin modules itself (a worker
- * process loads them from its bundle) calls this once they are loaded.
+ * What the host modules loaded into `container` contributed: the registry of their device classes,
+ * their management providers by class id, and the image management service, if any. A host that
+ * loads plugin modules itself (a worker process loads them from its bundle) calls this once they
+ * are loaded.
  *
  * @param manifests - To name the plugins in a {@link DuplicateDeviceClassError}, if known.
  * @throws {@link DuplicateDeviceClassError} for a class served twice, {@link PluginLoadError} for a
- *   class with two management providers.
+ *   class with two management providers or a second image management service.
  */
 export function deviceContributions(
   container: Container,
   manifests: readonly PluginManifest[] = [],
-): Pick<HostComposition, 'registry' | 'managementProviders'> {
+): Pick<HostComposition, 'registry' | 'managementProviders' | 'imageManagement'> {
   // `optional`: with nothing bound at all, Inversify versions differ on whether getAll throws.
   const registry = registryOf(container.getAll(VspFactoryContribution, { optional: true }), manifests);
   const managementProviders = new Map<string, ManagementProvider>();
@@ -153,5 +158,7 @@ export function deviceContributions(
     }
     managementProviders.set(provider.classId, provider);
   }
-  return { registry, managementProviders };
+  const [imageManagement, second] = container.getAll(ImageManagementContribution, { optional: true });
+  if (second !== undefined) throw new PluginLoadError('a plugin', 'host', 'contributes a second image management service: at most one may be bound');
+  return { registry, managementProviders, ...(imageManagement === undefined ? {} : { imageManagement }) };
 }

@@ -13,21 +13,24 @@ export const INTEGRATION_GUEST = resolve(here, '../../../../../examples/guests/s
 const HOST_FILE_PLUGIN = resolve(here, '../../../../worker-process/src/test-fixtures/host-file-plugin');
 
 /**
- * Writes a host build into `dir`: a package depending on `@tsvisor/integration` (linked to the
- * workspace's), as a real host build would install it, and on `@tsvisor-test/host-file-plugin`
+ * Writes a host build into `dir`: a package depending on `@tsvisor/integration` and
+ * `@tsvisor/storage` (linked to the workspace's; storage brings the disk image service), as a
+ * real host build would install them, and on `@tsvisor-test/host-file-plugin`
  * (the worker process's test plugin, packaged here: its class `test.host-file` lets a guest ask
  * the host to read a file). Returns its directory.
  */
 export async function writeIntegrationHostBuild(dir: string): Promise<string> {
   const integration = await locatePackage('@tsvisor/integration', here);
-  if (!integration) throw new Error('the tests need @tsvisor/integration installed in the workspace');
+  const storage = await locatePackage('@tsvisor/storage', here);
+  if (!integration || !storage) throw new Error('the tests need @tsvisor/integration and @tsvisor/storage installed in the workspace');
   const hostDir = join(dir, 'host-build');
   await mkdir(join(hostDir, 'node_modules', '@tsvisor'), { recursive: true });
   await writeFile(
     join(hostDir, 'package.json'),
-    JSON.stringify({ name: 'test-host-build', version: '0.0.0', private: true, dependencies: { '@tsvisor/integration': '*', '@tsvisor-test/host-file-plugin': '*' } }),
+    JSON.stringify({ name: 'test-host-build', version: '0.0.0', private: true, dependencies: { '@tsvisor/integration': '*', '@tsvisor/storage': '*', '@tsvisor-test/host-file-plugin': '*' } }),
   );
   await symlink(integration, join(hostDir, 'node_modules', '@tsvisor', 'integration'), 'dir');
+  await symlink(storage, join(hostDir, 'node_modules', '@tsvisor', 'storage'), 'dir');
   const plugin = join(hostDir, 'node_modules', '@tsvisor-test', 'host-file-plugin');
   await mkdir(plugin, { recursive: true });
   await writeFile(

@@ -1,0 +1,364 @@
+import type { Channel, IncomingPacket } from '@tsvisor/device-sdk';
+import { ProtocolError } from '@tsvisor/wire';
+import type { Observer, Subscription } from 'rxjs';
+import {
+  SRB_STATUS_AUTOSENSE_VALID,
+  SrbStatus,
+  VMSCSI_REQUEST_SIZE,
+  VMSCSI_REQUEST_SIZE_PRE_WIN8,
+  VSTOR_PACKET_SIZE,
+  VmscsiDataDirection,
+  VmscsiRequest,
+  VstorChannelProperties,
+  VstorOperation,
+  VstorPropertiesPacket,
+  VstorSrbPacket,
+  VstorStatus,
+  VstorSubChannelPacket,
+  VstorVersionPacket,
+  VSTOR_PROPERTY_MULTI_CHANNEL,
+  checkVstorPacket,
+  srbStatusCode,
+} from '../../protocol/index.js';
+import type { ScsiController } from '../scsi/scsi-controller.js';
+import type { ScsiTarget } from '../scsi/scsi-target.js';
+import { SrbSlot } from './srb-slot.js';
+import { countLatency, type StorvspCounters } from './storvsp-counters.js';
+import type { StorvspInitialization } from './storvsp-initialization.js';
+
+/** SCSI requests one channel has in flight at most; beyond that it stops reading its ring. */
+export const STORVSP_MAX_IN_FLIGHT = 64;
+
+/** Smallest vstor packet: before protocol 5.1 the request lacks its 16-byte Windows 8 extension. */
+const MIN_PACKET_SIZE = VSTOR_PACKET_SIZE - (VMSCSI_REQUEST_SIZE - VMSCSI_REQUEST_SIZE_PRE_WIN8);
+
+const SRB = VstorSrbPacket.offsetOf('srb');
+const OPERATION = VstorSrbPacket.offsetOf('operation');
+const FLAGS = VstorSrbPacket.offsetOf('flags');
+const STATUS = VstorSrbPacket.offsetOf('status');
+const SRB_STATUS = SRB + VmscsiRequest.offsetOf('srbStatus');
+const SCSI_STATUS = SRB + VmscsiRequest.offsetOf('scsiStatus');
+const PATH_ID = SRB + VmscsiRequest.offsetOf('pathId');
+const TARGET_ID = SRB + VmscsiRequest.offsetOf('targetId');
+const LUN = SRB + VmscsiRequest.offsetOf('lun');
+const CDB_LENGTH = SRB + VmscsiRequest.offsetOf('cdbLength');
+const SENSE_INFO_LENGTH = SRB + VmscsiRequest.offsetOf('senseInfoLength');
+const DATA_IN = SRB + VmscsiRequest.offsetOf('dataIn');
+const DATA_TRANSFER_LENGTH = SRB + VmscsiRequest.offsetOf('dataTransferLength');
+const CDB = SRB + VmscsiRequest.offsetOf('cdbOrSense');
+const VERSION = VstorVersionPacket.offsetOf('version');
+const PROPERTIES = VstorPropertiesPacket.offsetOf('properties');
+const MAX_CHANNEL_COUNT = PROPERTIES + VstorChannelProperties.offsetOf('maxChannelCount');
+const PROPERTY_FLAGS = PROPERTIES + VstorChannelProperties.offsetOf('flags');
+const MAX_TRANSFER_BYTES = PROPERTIES + VstorChannelProperties.offsetOf('maxTransferBytes');
+const SUB_CHANNEL_COUNT = VstorSubChannelPacket.offsetOf('subChannelCount');
+
+/** What a {@link StorvspChannel} shares with the rest of its device. */
+export interface StorvspDevice {
+  readonly controller: ScsiController;
+  readonly counts: StorvspCounters;
+  readonly maxTransferBytes: number;
+  /** Sub-channels the guest may ask for. */
+  readonly subChannels: number;
+  /** The bring-up of the primary channel: sub-channels serve once it is complete. */
+  readonly initialization: StorvspInitialization;
+  /** CREATE_SUB_CHANNELS asking for `count` sub-channels; returns the NTSTATUS to answer. */
+  createSubChannels(count: number): number;
+}
+
+/**
+ * Serves one storvsp channel (the primary or a sub-channel): bring-up messages on the primary,
+ * SCSI requests on any, each guest packet answered with a COMPLETION carrying a vstor packet.
+ *
+ * Every packet is copied out of the ring before it is read (the guest may still write there) and
+ * checked in place; one that does not decode is answered with an error status and counted, never
+ * thrown. SCSI requests run concurrently on the disks, up to {@link STORVSP_MAX_IN_FLIGHT}, each
+ * completed as it finishes; with every slot busy the channel stops reading (backpressure: the
+ * guest's ring fills). The data path allocates nothing of its own beyond what mapping the guest's
+ * ranges costs.
+ */
+export class StorvspChannel {
+  private readonly packet = new Uint8Array(VSTOR_PACKET_SIZE);
+  private readonly view = new DataView(this.packet.buffer);
+  private readonly reply = new Uint8Array(VSTOR_PACKET_SIZE);
+  private readonly replyView = new DataView(this.reply.buffer);
+  private readonly slots: SrbSlot[] = [];
+  private readonly free: SrbSlot[] = [];
+  private subscription: Subscription | undefined;
+  private closed = false;
+  private readonly receiver: Observer<IncomingPacket> = {
+    next: (packet) => this.receive(packet),
+    // A fault of this channel: the VSP hears of it through the channel's state.
+    error: () => undefined,
+    complete: () => undefined,
+  };
+
+  constructor(
+    private readonly channel: Channel,
+    private readonly device: StorvspDevice,
+    /** Whether this is the primary channel, which carries the bring-up. */
+    private readonly primary: boolean,
+  ) {
+    for (let i = 0; i < STORVSP_MAX_IN_FLIGHT; i++) {
+      const slot = new SrbSlot(device.maxTransferBytes, (done) => this.finish(done));
+      this.slots.push(slot);
+      this.free.push(slot);
+    }
+    this.subscription = channel.packets$.subscribe(this.receiver);
+  }
+
+  /** Requests in flight on this channel. */
+  get inFlight(): number {
+    return STORVSP_MAX_IN_FLIGHT - this.free.length;
+  }
+
+  /** Stops serving (the channel closed); requests in flight finish on their own. */
+  close(): void {
+    this.closed = true;
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
+  }
+
+  /** Resolves when no request that went to `unit` (any request, if omitted) is in flight. */
+  async idle(unit?: ScsiTarget): Promise<void> {
+    await Promise.all(this.slots.filter((slot) => unit === undefined || slot.unit === unit).map((slot) => slot.running));
+  }
+
+  /** Sends an unsolicited notice (ENUMERATE_BUS, REMOVE_DEVICE) to the guest: a rescan is due. */
+  notify(operation: VstorOperation): Promise<void> {
+    const notice = new Uint8Array(VSTOR_PACKET_SIZE);
+    new DataView(notice.buffer).setUint32(OPERATION, operation, true);
+    return this.channel.send({ payload: notice });
+  }
+
+  private receive(packet: IncomingPacket): void {
+    const length = this.copyIn(packet);
+    const view = this.view;
+    let operation: number;
+    try {
+      if (length < MIN_PACKET_SIZE) {
+        this.device.counts.malformedPackets++;
+        return this.answer(packet, VstorStatus.UNSUCCESSFUL);
+      }
+      operation = checkVstorPacket(view, 0);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.device.counts.malformedPackets++;
+      if (view.getUint32(OPERATION, true) === VstorOperation.EXECUTE_SRB) return this.refuseSrb(packet, SrbStatus.INVALID_REQUEST);
+      return this.answer(packet, VstorStatus.UNSUCCESSFUL);
+    }
+    const initialization = this.device.initialization;
+    switch (operation) {
+      case VstorOperation.EXECUTE_SRB:
+        return this.executeSrb(packet, length);
+      case VstorOperation.BEGIN_INITIALIZATION:
+        return this.answer(packet, this.primary ? this.counted(initialization.begin()) : this.outOfOrder());
+      case VstorOperation.QUERY_PROTOCOL_VERSION:
+        return this.answer(packet, this.primary ? this.counted(initialization.proposeVersion(view.getUint16(VERSION, true))) : this.outOfOrder());
+      case VstorOperation.QUERY_PROPERTIES:
+        return this.answerProperties(packet, this.primary ? this.counted(initialization.queryProperties()) : this.outOfOrder());
+      case VstorOperation.END_INITIALIZATION:
+        return this.answer(packet, this.primary ? this.counted(initialization.end()) : this.outOfOrder());
+      case VstorOperation.CREATE_SUB_CHANNELS:
+        return this.answer(packet, this.createSubChannels(view.getUint16(SUB_CHANNEL_COUNT, true)));
+      case VstorOperation.RESET_LUN:
+      case VstorOperation.RESET_BUS:
+      case VstorOperation.RESET_ADAPTER:
+        return this.answer(packet, this.reset());
+      default:
+        // COMPLETE_IO, REMOVE_DEVICE and ENUMERATE_BUS go from host to guest only.
+        this.device.counts.malformedPackets++;
+        return this.answer(packet, VstorStatus.UNSUCCESSFUL);
+    }
+  }
+
+  /** Copies the packet's payload out of the ring (zero-padded to a full packet); returns its length. */
+  private copyIn(packet: IncomingPacket): number {
+    const bytes = packet.bytes;
+    const start = packet.payloadOffset;
+    const length = packet.payloadLength < VSTOR_PACKET_SIZE ? packet.payloadLength : VSTOR_PACKET_SIZE;
+    const target = this.packet;
+    for (let i = 0; i < length; i++) target[i] = bytes[start + i]!;
+    target.fill(0, length);
+    return length;
+  }
+
+  private executeSrb(packet: IncomingPacket, length: number): void {
+    const view = this.view;
+    const device = this.device;
+    if (!device.initialization.ready) {
+      this.outOfOrder();
+      return this.refuseSrb(packet, SrbStatus.INVALID_REQUEST, VstorStatus.UNSUCCESSFUL);
+    }
+    // From 5.1 on the request carries its Windows 8 extension: a shorter packet is truncated.
+    if (device.initialization.win8 && length < VSTOR_PACKET_SIZE) {
+      device.counts.malformedPackets++;
+      return this.refuseSrb(packet, SrbStatus.INVALID_REQUEST, VstorStatus.UNSUCCESSFUL);
+    }
+    if (view.getUint8(PATH_ID) !== 0 || view.getUint8(TARGET_ID) !== 0) return this.refuseSrb(packet, SrbStatus.INVALID_TARGET_ID);
+    const slot = this.free.pop()!;
+    slot.startedAt = performance.now();
+    const reply = slot.reply;
+    const source = this.packet;
+    for (let i = 0; i < VSTOR_PACKET_SIZE; i++) reply[i] = source[i]!;
+    slot.transactionIdLow = packet.transactionIdLow;
+    slot.transactionIdHigh = packet.transactionIdHigh;
+    slot.lun = view.getUint8(LUN);
+    slot.direction = view.getUint8(DATA_IN);
+    slot.cdbLength = view.getUint8(CDB_LENGTH);
+    for (let i = 0; i < slot.cdbLength; i++) slot.cdb[i] = source[CDB + i]!;
+    if (!this.mapData(packet, slot, view.getUint32(DATA_TRANSFER_LENGTH, true))) {
+      device.counts.badDataBuffers++;
+      slot.outcome.srbFailure(SrbStatus.INVALID_REQUEST);
+      this.finish(slot);
+      return;
+    }
+    slot.unit = device.controller.unit(slot.lun);
+    slot.running = device.controller.execute(slot.lun, slot, slot.outcome).then(slot.done);
+    if (this.free.length === 0) this.pause();
+  }
+
+  /**
+   * Points the slot's data at the guest's pages: `length` bytes, which the GPA ranges must hold,
+   * in the direction the request names. Returns false when they do not add up.
+   */
+  private mapData(packet: IncomingPacket, slot: SrbSlot, length: number): boolean {
+    if (slot.direction === VmscsiDataDirection.NONE || length === 0) {
+      slot.noData();
+      return length === 0;
+    }
+    const memory = this.channel.memory;
+    if (length > this.device.maxTransferBytes || memory === undefined) return false;
+    try {
+      const ranges = packet.gpaRanges();
+      if (ranges.totalBytes < length) return false;
+      const first = ranges.segments(memory, 0);
+      if (ranges.ranges.length === 1 || first[0]!.length >= length) {
+        slot.guestData(first, length);
+        return true;
+      }
+      const all = first;
+      for (let r = 1; r < ranges.ranges.length; r++) all.push(...ranges.segments(memory, r));
+      slot.guestData(all, length);
+      return true;
+    } catch (error) {
+      if (error instanceof ProtocolError) return false;
+      throw error;
+    }
+  }
+
+  /** A request is done: its completion goes out (if the channel is still open) and its slot is free. */
+  private finish(slot: SrbSlot): void {
+    slot.settleData();
+    const outcome = slot.outcome;
+    const counters = this.device.counts;
+    counters.requests++;
+    countLatency(counters, Math.round((performance.now() - slot.startedAt) * 1000));
+    const code = srbStatusCode(outcome.srbStatus);
+    // DATA_OVERRUN is how a short transfer (a reply cut to its length) completes: not a failure.
+    if (code !== SrbStatus.SUCCESS && code !== SrbStatus.DATA_OVERRUN) counters.failedRequests++;
+    if (outcome.dataTransferred > 0) {
+      if (slot.direction === VmscsiDataDirection.READ) {
+        counters.reads++;
+        counters.bytesRead += outcome.dataTransferred;
+      } else if (slot.direction === VmscsiDataDirection.WRITE) {
+        counters.writes++;
+        counters.bytesWritten += outcome.dataTransferred;
+      }
+    }
+    const view = slot.replyView;
+    view.setUint32(OPERATION, VstorOperation.COMPLETE_IO, true);
+    view.setUint32(FLAGS, 0, true);
+    view.setUint32(STATUS, VstorStatus.SUCCESS, true);
+    view.setUint8(SRB_STATUS, outcome.srbStatus);
+    view.setUint8(SCSI_STATUS, outcome.scsiStatus);
+    view.setUint32(DATA_TRANSFER_LENGTH, outcome.dataTransferred, true);
+    const senseLength = (outcome.srbStatus & SRB_STATUS_AUTOSENSE_VALID) !== 0 ? outcome.senseLength : 0;
+    view.setUint8(SENSE_INFO_LENGTH, senseLength);
+    const reply = slot.reply;
+    for (let i = 0; i < senseLength; i++) reply[CDB + i] = outcome.sense[i]!;
+    if (!this.closed) this.channel.complete(slot, reply, 0, VSTOR_PACKET_SIZE);
+    slot.unit = undefined;
+    this.free.push(slot);
+    if (this.free.length === 1) this.resume();
+  }
+
+  /** Completes an SRB that never reached a unit: the request echoed with `srbStatus`. */
+  private refuseSrb(packet: IncomingPacket, srbStatus: number, status: number = VstorStatus.SUCCESS): void {
+    const view = this.view;
+    this.device.counts.requests++;
+    this.device.counts.failedRequests++;
+    view.setUint32(OPERATION, VstorOperation.COMPLETE_IO, true);
+    view.setUint32(FLAGS, 0, true);
+    view.setUint32(STATUS, status, true);
+    view.setUint8(SRB_STATUS, srbStatus);
+    view.setUint8(SCSI_STATUS, 0);
+    view.setUint8(SENSE_INFO_LENGTH, 0);
+    view.setUint32(DATA_TRANSFER_LENGTH, 0, true);
+    this.channel.complete(packet, this.packet, 0, VSTOR_PACKET_SIZE);
+  }
+
+  /** Completes a non-SRB packet: COMPLETE_IO with `status`, the rest of the guest's packet echoed. */
+  private answer(packet: IncomingPacket, status: number): void {
+    const reply = this.reply;
+    const source = this.packet;
+    for (let i = 0; i < VSTOR_PACKET_SIZE; i++) reply[i] = source[i]!;
+    this.replyView.setUint32(OPERATION, VstorOperation.COMPLETE_IO, true);
+    this.replyView.setUint32(FLAGS, 0, true);
+    this.replyView.setUint32(STATUS, status, true);
+    this.channel.complete(packet, reply, 0, VSTOR_PACKET_SIZE);
+  }
+
+  /** QUERY_PROPERTIES: the sub-channels the guest may ask for, whether it may, and the transfer limit. */
+  private answerProperties(packet: IncomingPacket, status: number): void {
+    const reply = this.reply;
+    const view = this.replyView;
+    reply.fill(0);
+    view.setUint32(OPERATION, VstorOperation.COMPLETE_IO, true);
+    view.setUint32(STATUS, status, true);
+    if (status === VstorStatus.SUCCESS) {
+      const { subChannels, initialization, maxTransferBytes } = this.device;
+      const multiChannel = subChannels > 0 && initialization.win8;
+      view.setUint16(MAX_CHANNEL_COUNT, multiChannel ? subChannels : 0, true);
+      view.setUint32(PROPERTY_FLAGS, multiChannel ? VSTOR_PROPERTY_MULTI_CHANNEL : 0, true);
+      view.setUint32(MAX_TRANSFER_BYTES, maxTransferBytes, true);
+    }
+    this.channel.complete(packet, reply, 0, VSTOR_PACKET_SIZE);
+  }
+
+  private createSubChannels(count: number): number {
+    if (!this.primary) return this.outOfOrder();
+    if (!this.device.initialization.ready) return this.outOfOrder();
+    return this.device.createSubChannels(count);
+  }
+
+  private reset(): number {
+    if (!this.device.initialization.ready) return this.outOfOrder();
+    // Requests run to completion on the disks (none is queued here to abort): nothing to undo.
+    this.device.counts.resets++;
+    return VstorStatus.SUCCESS;
+  }
+
+  /** Counts a refusal of the bring-up state machine as out of order. */
+  private counted(status: number): number {
+    if (status === VstorStatus.UNSUCCESSFUL) this.device.counts.outOfOrder++;
+    return status;
+  }
+
+  private outOfOrder(): number {
+    this.device.counts.outOfOrder++;
+    return VstorStatus.UNSUCCESSFUL;
+  }
+
+  /** Every slot is busy: stop taking packets off the ring until one frees. */
+  private pause(): void {
+    this.device.counts.queueFullStalls++;
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
+  }
+
+  private resume(): void {
+    if (this.closed || this.subscription !== undefined) return;
+    this.subscription = this.channel.packets$.subscribe(this.receiver);
+  }
+}
