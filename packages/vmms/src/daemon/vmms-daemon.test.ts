@@ -1,6 +1,6 @@
 import { access, mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { send, type Endpoint } from '../api/test-fixtures/http-client.js';
 import { startVmmsDaemon, type VmmsDaemon } from './vmms-daemon.js';
@@ -171,6 +171,30 @@ describe('the VMMS daemon over its Unix socket', () => {
     expect(console).toContain('read /etc/passwd: 1 ERR_ACCESS_DENIED');
     expect(console).not.toContain('the host secret');
     expect((await vm(api, 'prying')).state).toBe('Running');
+  });
+
+  it('runs a VM with a disk outside its resource directory: the worker may open that image, and the guest reads and writes it', async () => {
+    const dataDir = join(root, 'disks');
+    const { api } = await start(dataDir);
+    const image = join(root, 'web-data.vhdx');
+    await expectStatus(api, { method: 'POST', path: '/images', body: { path: image, format: 'vhdx', size: '64M' } }, 201);
+    const program = resolve(INTEGRATION_GUEST, '../block-device.ts');
+    await expectStatus(
+      api,
+      { method: 'POST', path: '/vms', body: { name: 'disky', memory: '16M', guest: { program }, devices: [{ class: 'storage.scsi', config: { disks: [{ lun: 0, path: image }] } }] } },
+      201,
+    );
+    expect(await changeState(api, 'disky', 'run')).toMatchObject({ state: 7 });
+    const console = await eventually(async () => {
+      const text = (await expectStatus(api, { path: '/vms/disky/console' }, 200)).text;
+      return text.includes('block-device: 16 sectors') || text.includes('differs') || text.includes('no disk') ? text : undefined;
+    }, 'the guest using its disk');
+    expect(console).toContain('block-device: LUN 0, 131072 sectors of 512 bytes');
+    expect(console).toContain('block-device: 16 sectors written and read back');
+    await eventually(async () => ((await vm(api, 'disky')).state === 'Off' ? true : undefined), 'the guest halting');
+    expect(await vm(api, 'disky')).toMatchObject({ health: 'OK' });
+    const check = await expectStatus(api, { method: 'POST', path: '/images/check', body: { path: image } }, 200);
+    expect(check.json).toMatchObject({ ok: true });
   });
 
   it('manages disk images through the image service of the storage plugin: create, info, convert with progress, cancel, check', async () => {
