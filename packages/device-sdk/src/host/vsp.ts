@@ -49,8 +49,11 @@ export interface DeviceFileAccess {
 export interface VspFactory<Config = unknown> {
   readonly deviceClass: DeviceClass<Config>;
   create(context: VspContext<Config>): Vsp;
-  /** The host files a device with this configuration needs (none when omitted). */
-  fileAccess?(config: Config): DeviceFileAccess;
+  /**
+   * The host files a device with this configuration needs (none when omitted). It may look at
+   * them (e.g. to find a differencing disk's parents): the VMMS asks before it starts the worker.
+   */
+  fileAccess?(config: Config): DeviceFileAccess | Promise<DeviceFileAccess>;
 }
 
 /**

@@ -46,7 +46,7 @@ export class ChildProcessWorkerLauncher implements VmWorkerLauncher {
   async launch({ vm, program, resourceDir }: VmLaunch): Promise<VmWorker> {
     const [script, guestImage, vpRuntime] = await Promise.all([this.program(), this.#images.image(program), this.#images.vpRuntime()]);
     // What the devices need beyond the resource directory (disk images, …), checked with their configurations.
-    const access = vm.devices.map((device, i) => this.#composition.registry.fileAccess(device, `devices[${i}]`));
+    const access = await Promise.all(vm.devices.map((device, i) => this.#composition.registry.fileAccess(device, `devices[${i}]`)));
     const child = fork(script, [], {
       execArgv: [
         '--experimental-permission',

@@ -74,18 +74,18 @@ describe('DeviceClassRegistry', () => {
     expect(withoutPrefix).toThrow(new DeviceConfigError('config.force', 'is not a known field (the object has no fields)'));
   });
 
-  it("gives the host files a device needs, from its factory and its checked configuration; none when the factory declares none", () => {
+  it("gives the host files a device needs, from its factory and its checked configuration; none when the factory declares none", async () => {
     const diskConfig = schema.object({ path: schema.string(), readOnly: schema.boolean({ default: false }) });
     const disks: VspFactory<{ path: string; readOnly: boolean }> = {
       ...recordingFactory(deviceClass('acme.disk', diskConfig)),
       fileAccess: ({ path, readOnly }) => ({ read: [path], write: readOnly ? [] : [path] }),
     };
     const withDisks = new DeviceClassRegistry([heartbeat, disks] as VspFactory[]);
-    expect(withDisks.fileAccess({ class: 'acme.disk', config: { path: '/srv/disks/a.vhdx' } })).toEqual({ read: ['/srv/disks/a.vhdx'], write: ['/srv/disks/a.vhdx'] });
-    expect(withDisks.fileAccess({ class: 'acme.disk', config: { path: '/srv/b.img', readOnly: true } })).toEqual({ read: ['/srv/b.img'], write: [] });
-    expect(withDisks.fileAccess({ class: 'integration.heartbeat', config: {} })).toEqual({ read: [], write: [] });
-    expect(() => withDisks.fileAccess({ class: 'acme.disk', config: {} }, 'devices[2]')).toThrow(new DeviceConfigError('devices[2].config.path', 'is required'));
-    expect(() => withDisks.fileAccess({ class: 'acme.disk', config: { path: 'relative.img' } }, 'devices[0]')).toThrow(DeviceConfigError);
+    expect(await withDisks.fileAccess({ class: 'acme.disk', config: { path: '/srv/disks/a.vhdx' } })).toEqual({ read: ['/srv/disks/a.vhdx'], write: ['/srv/disks/a.vhdx'] });
+    expect(await withDisks.fileAccess({ class: 'acme.disk', config: { path: '/srv/b.img', readOnly: true } })).toEqual({ read: ['/srv/b.img'], write: [] });
+    expect(await withDisks.fileAccess({ class: 'integration.heartbeat', config: {} })).toEqual({ read: [], write: [] });
+    await expect(withDisks.fileAccess({ class: 'acme.disk', config: {} }, 'devices[2]')).rejects.toThrow(new DeviceConfigError('devices[2].config.path', 'is required'));
+    await expect(withDisks.fileAccess({ class: 'acme.disk', config: { path: 'relative.img' } }, 'devices[0]')).rejects.toThrow(DeviceConfigError);
   });
 
   it('does not create a VSP for a class it lacks', () => {

@@ -72,10 +72,10 @@ export class DeviceClassRegistry {
    *
    * @throws {@link MissingDeviceClassError} or {@link DeviceConfigError} as {@link createVsp}.
    */
-  fileAccess(device: Omit<VmDevice, 'instanceId'>, fieldPrefix = ''): Required<DeviceFileAccess> {
+  async fileAccess(device: Omit<VmDevice, 'instanceId'>, fieldPrefix = ''): Promise<Required<DeviceFileAccess>> {
     const factory = this.factory(device.class);
     const config = factory.deviceClass.config.parse(device.config, propertyPath(fieldPrefix, 'config'));
-    const access = factory.fileAccess?.(config) ?? {};
+    const access = (await factory.fileAccess?.(config)) ?? {};
     const read = [...(access.read ?? [])];
     const write = [...(access.write ?? [])];
     for (const path of [...read, ...write]) {

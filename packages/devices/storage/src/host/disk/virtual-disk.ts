@@ -18,6 +18,8 @@ export interface VirtualDisk {
   readonly physicalSectorSize: number;
   /** Opened read-only: `write`, `unmap` reject. */
   readonly readOnly: boolean;
+  /** Other files the disk reads (a differencing image's parents, nearest first); none when omitted. */
+  readonly backingFiles?: readonly string[];
   /** Fills `target` with the bytes at `offset`; unallocated ranges read as zeros (or from the parent). */
   read(offset: number, target: Uint8Array): Promise<void>;
   /** Writes `source` at `offset`, allocating what the format needs. Durable only after {@link flush}. */

@@ -19,13 +19,26 @@ export class StorageVspFactory implements VspFactory<StorageConfig> {
   }
 
   /**
-   * Every image is read, and written unless read-only. The parents of differencing images are
-   * not listed: they are known only once the child is opened (see the package README).
+   * Every image is read, and written unless read-only; the parents of differencing images are read
+   * too (found by opening each image read-only). An image that does not open read-only now (a
+   * VHDX with a log to replay) is listed alone: the worker opens it and reports what it finds.
    */
-  fileAccess(config: StorageConfig): DeviceFileAccess {
+  async fileAccess(config: StorageConfig): Promise<DeviceFileAccess> {
+    const parents = await Promise.all(config.disks.map((disk) => this.backingFilesOf(disk.path, disk.format)));
     return {
-      read: config.disks.map((disk) => disk.path),
+      read: config.disks.flatMap((disk, i) => [disk.path, ...parents[i]!]),
       write: config.disks.filter((disk) => disk.readOnly !== true).map((disk) => disk.path),
     };
+  }
+
+  private async backingFilesOf(path: string, format: string | undefined): Promise<readonly string[]> {
+    try {
+      const disk = format === undefined ? await this.formats.open(path, { readOnly: true }) : await this.formats.byName(format).open(path, { readOnly: true });
+      const files = disk.backingFiles ?? [];
+      await disk.close();
+      return files;
+    } catch {
+      return [];
+    }
   }
 }

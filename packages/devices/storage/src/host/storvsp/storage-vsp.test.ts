@@ -24,6 +24,7 @@ import {
 } from '../../protocol/index.js';
 import { DiskFormatRegistry } from '../disk/disk-format-registry.js';
 import { RawDiskFormat } from '../disk/raw/raw-disk-format.js';
+import { VhdxDiskFormat } from '../disk/vhdx/vhdx-disk-format.js';
 import { StorageVspFactory } from './storage-vsp-factory.js';
 import type { StorageVsp } from './storage-vsp.js';
 
@@ -332,7 +333,7 @@ describe('storvsp sub-channels (multi-queue) over the test bed', () => {
 });
 
 describe('storage.scsi configuration', () => {
-  it('names the field of a LUN used twice, and lists the files a VM needs', () => {
+  it('names the field of a LUN used twice, and lists the files a VM needs', async () => {
     const factory = new StorageVspFactory(new DiskFormatRegistry([new RawDiskFormat()]));
     expect(() => factory.deviceClass.config.parse({ disks: [{ lun: 1, path: '/a' }, { lun: 1, path: '/b' }] }, 'config')).toThrow(
       expect.objectContaining({ field: 'config.disks[1].lun' }) as Error,
@@ -341,6 +342,24 @@ describe('storage.scsi configuration', () => {
       expect.objectContaining({ field: 'config.disks[0].path' }) as Error,
     );
     const config = factory.deviceClass.config.parse({ disks: [{ lun: 0, path: '/a' }, { lun: 1, path: '/b', readOnly: true }] });
-    expect(factory.fileAccess(config)).toEqual({ read: ['/a', '/b'], write: ['/a'] });
+    expect(await factory.fileAccess(config)).toEqual({ read: ['/a', '/b'], write: ['/a'] });
+  });
+
+  it("lists a differencing image's parents among the files to read, nearest first", async () => {
+    const images = await mkdtemp(join(tmpdir(), 'tsvisor-storage-parents-'));
+    try {
+      const vhdx = new VhdxDiskFormat();
+      const base = join(images, 'base.vhdx');
+      const middle = join(images, 'middle.vhdx');
+      const child = join(images, 'child.vhdx');
+      await vhdx.create(base, { sizeBytes: 8 * 1024 * 1024 });
+      await vhdx.create(middle, { sizeBytes: 8 * 1024 * 1024, parent: base });
+      await vhdx.create(child, { sizeBytes: 8 * 1024 * 1024, parent: middle });
+      const factory = new StorageVspFactory(new DiskFormatRegistry([vhdx, new RawDiskFormat()]));
+      const config = factory.deviceClass.config.parse({ disks: [{ lun: 0, path: child }, { lun: 1, path: base, readOnly: true }] });
+      expect(await factory.fileAccess(config)).toEqual({ read: [child, middle, base, base], write: [child] });
+    } finally {
+      await rm(images, { recursive: true, force: true });
+    }
   });
 });

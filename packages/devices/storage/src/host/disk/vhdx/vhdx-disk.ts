@@ -169,6 +169,11 @@ export class VhdxDisk implements VirtualDisk {
     throw problem;
   }
 
+  /** The parent images this differencing image reads, nearest first (none for a base image). */
+  get backingFiles(): readonly string[] {
+    return this.parent ? [this.parent.file.path, ...this.parent.backingFiles] : [];
+  }
+
   /** The data write GUID a child's parent_linkage must name. */
   get dataWriteGuid(): Guid {
     return this.headers.current.dataWriteGuid;
