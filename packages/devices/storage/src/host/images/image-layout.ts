@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { VirtualDisk } from '../disk/virtual-disk.js';
-import { readRegion } from '../disk/vhd/positioned-io.js';
+import { readRegion } from '../disk/positioned-io.js';
 import { VHD_DYNAMIC_HEADER_SIZE, decodeVhdDynamicHeader } from '../disk/vhd/vhd-dynamic-header.js';
 import { VHD_FOOTER_SIZE, VhdDiskType, decodeVhdFooter, type VhdFooter } from '../disk/vhd/vhd-footer.js';
 import { VhdFormatError } from '../disk/vhd/vhd-format-error.js';

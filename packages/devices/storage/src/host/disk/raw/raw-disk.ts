@@ -1,10 +1,8 @@
 import type { FileHandle } from 'node:fs/promises';
+import { readFully, writeFully, writeZeros } from '../positioned-io.js';
 import { checkDiskRange } from '../disk-range.js';
 import { DiskReadOnlyError } from '../disk-read-only-error.js';
 import type { VirtualDisk } from '../virtual-disk.js';
-
-/** Zeros written by {@link RawDisk.unmap}, a chunk at a time. */
-const ZEROS = new Uint8Array(1024 * 1024);
 
 /**
  * A raw image: the file is the disk, byte for byte. Node has no way to punch holes in a file, so
@@ -27,26 +25,14 @@ export class RawDisk implements VirtualDisk {
 
   async read(offset: number, target: Uint8Array): Promise<void> {
     checkDiskRange(this, offset, target.length);
-    let done = 0;
-    while (done < target.length) {
-      const { bytesRead } = await this.file.read(target, done, target.length - done, offset + done);
-      if (bytesRead === 0) {
-        // Past the end of a shorter file: the disk reads zeros there.
-        target.fill(0, done);
-        return;
-      }
-      done += bytesRead;
-    }
+    // Past the end of a shorter file, the disk reads zeros.
+    await readFully(this.file, target, offset);
   }
 
   async write(offset: number, source: Uint8Array): Promise<void> {
     if (this.readOnly) throw new DiskReadOnlyError(this.path);
     checkDiskRange(this, offset, source.length);
-    let done = 0;
-    while (done < source.length) {
-      const { bytesWritten } = await this.file.write(source, done, source.length - done, offset + done);
-      done += bytesWritten;
-    }
+    await writeFully(this.file, source, offset);
   }
 
   flush(): Promise<void> {
@@ -56,11 +42,7 @@ export class RawDisk implements VirtualDisk {
   async unmap(offset: number, length: number): Promise<void> {
     if (this.readOnly) throw new DiskReadOnlyError(this.path);
     checkDiskRange(this, offset, length);
-    for (let done = 0; done < length; ) {
-      const chunk = Math.min(ZEROS.length, length - done);
-      const { bytesWritten } = await this.file.write(ZEROS, 0, chunk, offset + done);
-      done += bytesWritten;
-    }
+    await writeZeros(this.file, offset, offset + length);
   }
 
   close(): Promise<void> {

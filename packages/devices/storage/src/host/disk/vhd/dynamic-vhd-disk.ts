@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { checkDiskRange } from '../disk-range.js';
 import { DiskReadOnlyError } from '../disk-read-only-error.js';
 import type { VirtualDisk } from '../virtual-disk.js';
-import { readFully, readRegion, writeFully, writeZeros } from './positioned-io.js';
+import { readFully, readRegion, writeFully, writeZeros } from '../positioned-io.js';
 import { VHD_UNALLOCATED, VhdBlockAllocationTable } from './vhd-block-allocation-table.js';
 import { VHD_DYNAMIC_HEADER_SIZE, decodeVhdDynamicHeader } from './vhd-dynamic-header.js';
 import { VHD_FOOTER_SIZE, type LocatedVhdFooter } from './vhd-footer.js';

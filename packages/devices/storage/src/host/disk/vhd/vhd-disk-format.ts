@@ -4,7 +4,7 @@ import { RawDisk } from '../raw/raw-disk.js';
 import type { CreateDiskOptions, DiskFormat, OpenDiskOptions, VirtualDisk } from '../virtual-disk.js';
 import { DynamicVhdDisk } from './dynamic-vhd-disk.js';
 import { FixedVhdDisk } from './fixed-vhd-disk.js';
-import { readRegion, writeFully } from './positioned-io.js';
+import { readRegion, writeFully } from '../positioned-io.js';
 import { VHD_UNALLOCATED } from './vhd-block-allocation-table.js';
 import { VHD_DYNAMIC_HEADER_SIZE, encodeVhdDynamicHeader, isVhdBlockSize } from './vhd-dynamic-header.js';
 import { VHD_FOOTER_SIZE, VhdDiskType, decodeVhdFooter, encodeVhdFooter, hasVhdFooterCookie, type LocatedVhdFooter } from './vhd-footer.js';
