@@ -40,3 +40,10 @@ export const PRIMES_VM: DemoVm = {
 
 /** Both demo VMs. */
 export const DEMO_VMS: readonly DemoVm[] = [INTEGRATION_VM, PRIMES_VM];
+
+/** The VM that shows storage: a SCSI controller with one VHDX disk, written and read back by its guest. */
+export const DISK_VM: DemoVm = {
+  name: 'disk',
+  notes: 'block-device: writes sectors of its VHDX disk with many requests in flight and reads them back',
+  program: exampleGuest('block-device'),
+};

@@ -2,7 +2,8 @@ import type { KvpGetResult } from '@tsvisor/integration/host';
 import { JobState, startVmmsDaemon, type Caller, type Job, type StateChangeOperation, type Vmms, type VmmsDaemon } from '@tsvisor/vmms';
 import { Subscription, filter, share, type Observable } from 'rxjs';
 import { consoleLines } from './console-lines.js';
-import { DEMO_VM_MEMORY, DEMO_VMS, INTEGRATION_DEVICES, INTEGRATION_VM, PRIMES_VM } from './demo-vms.js';
+import { DEMO_VM_MEMORY, DEMO_VMS, DISK_VM, INTEGRATION_DEVICES, INTEGRATION_VM, PRIMES_VM } from './demo-vms.js';
+import { join } from 'node:path';
 import { JobFailedError } from './job-failed-error.js';
 import { pollUntil } from './poll-until.js';
 import type { TerminalScreen } from './terminal-screen.js';
@@ -36,12 +37,13 @@ export interface DemoOptions {
  * The demo: starts a VMMS daemon with the plugins of the host build, VM workers in-process;
  * defines and starts two VMs with the four integration services (one the `integration-services`
  * example guest, one the `prime-service`), shows them in a live table, sets a KVP value in one
- * and watches it print it, reads values back from both, shuts both down through their guests,
- * and closes the daemon. Any step that fails or takes too long rejects with the reason.
+ * and watches it print it, reads values back from both, shuts both down through their guests;
+ * then makes a VHDX disk through the image service, runs a third VM that writes and reads it back,
+ * checks the image, and closes the daemon. Any step that fails or takes too long rejects with the reason.
  */
 export async function runDemo({ dataDir, hostPackageDir, screen }: DemoOptions): Promise<void> {
   const daemon = await startVmmsDaemon({ dataDir, hostPackageDir, workerMode: 'in-process', sampleIntervalMs: 250, shutdownTimeoutMs: 15_000 });
-  const demo = new Demo(daemon.vmms, screen);
+  const demo = new Demo(daemon.vmms, screen, join(dataDir, 'disk.vhdx'));
   try {
     describeHost(daemon, screen);
     await demo.run();
@@ -73,9 +75,13 @@ class Demo {
   readonly #consoles = new Map<string, Observable<string>>();
   readonly #subscriptions = new Subscription();
 
-  constructor(vmms: Vmms, screen: TerminalScreen) {
+  /** Where the storage step makes its disk image. */
+  readonly #diskImage: string;
+
+  constructor(vmms: Vmms, screen: TerminalScreen, diskImage: string) {
     this.#vmms = vmms;
     this.#screen = screen;
+    this.#diskImage = diskImage;
   }
 
   async run(): Promise<void> {
@@ -83,6 +89,7 @@ class Demo {
     await this.#startVms();
     await this.#exchangeKvpValues();
     await this.#shutDownVms();
+    await this.#useADisk();
   }
 
   /** Stops printing the consoles. */
@@ -163,6 +170,34 @@ class Demo {
     const unhealthy = vms.find((vm) => vm.health !== 'OK');
     if (unhealthy) throw new UnhealthyVmError(unhealthy);
     for (const line of vmTableLines(vms)) this.#screen.print(line);
+  }
+
+  /**
+   * Storage: makes a dynamic VHDX through the image service, gives it to a third VM on a SCSI
+   * controller, lets its guest write and read it back (it halts when done), and checks the image.
+   */
+  async #useADisk(): Promise<void> {
+    this.#screen.print();
+    const path = this.#diskImage;
+    const { image } = await this.#vmms.createImage(CALLER, { path, format: 'vhdx', size: '64M' });
+    this.#screen.print(`storage: created ${image.format} ${path} (${image.virtualSize / 1024 / 1024} MiB virtual, ${image.fileSize / 1024 / 1024} MiB on disk)`);
+    const vm = DISK_VM;
+    await this.#vmms.define(CALLER, { name: vm.name, notes: vm.notes, memory: DEMO_VM_MEMORY, guest: { program: vm.program }, devices: [{ class: 'storage.scsi', config: { disks: [{ lun: 0, path }] } }] });
+    const { text$ } = await this.#vmms.console(CALLER, vm.name);
+    const lines$ = consoleLines(text$).pipe(share());
+    this.#subscriptions.add(lines$.subscribe((line) => this.#screen.print(`  [${vm.name}] ${line}`)));
+    this.#screen.print(`  ${vm.name}, running ${vm.notes}`);
+    const done = withinDeadline(lines$.pipe(filter((line) => line.includes('written and read back'))), STEP_TIMEOUT_MS, `${vm.name} using its disk`);
+    await this.#changeState(vm.name, 'vm.run');
+    await done;
+    const halted = await pollUntil(async () => {
+      const summary = await this.#vmms.get(CALLER, vm.name);
+      return summary.state === 'Off' ? summary : undefined;
+    }, `${vm.name} halting`, STEP_TIMEOUT_MS);
+    if (halted.health !== 'OK') throw new UnhealthyVmError(halted);
+    const [info, check] = await Promise.all([this.#vmms.imageInfo(CALLER, { path }), this.#vmms.checkImage(CALLER, { path })]);
+    this.#screen.print(`storage: ${path} now ${info.fileSize / 1024 / 1024} MiB on disk; check ${check.ok ? 'ok' : `found ${check.problems.join('; ')}`}`);
+    if (!check.ok) throw new Error(`the disk image ${path} does not check: ${check.problems.join('; ')}`);
   }
 
   /** Requests `operation` of VM `name` and waits for its job to complete. */
