@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JobState } from '@tsvisor/vmms';
+import { JobState } from '@tsvisor/vmms/state';
 import { runCli } from './main.js';
 import { jobOf, offVm, runningVm, runningVmDetails } from './test-fixtures/api-examples.js';
 import { capturedIo, type CapturedIo } from './test-fixtures/captured-io.js';

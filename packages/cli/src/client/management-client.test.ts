@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { JobState } from '@tsvisor/vmms';
+import { JobState } from '@tsvisor/vmms/state';
 import { jobOf, runningVm, runningVmDetails } from '../test-fixtures/api-examples.js';
 import { ScriptedApiServer } from '../test-fixtures/scripted-api-server.js';
 import { parseDaemonEndpoint } from './daemon-endpoint.js';

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { startVmmsDaemon } from '@tsvisor/vmms';
 import { cliPackageDir } from '../cli-package-dir.js';
 import { defaultDataDir, formatDaemonEndpoint } from '../client/daemon-endpoint.js';
 import type { CommandContext } from './command-context.js';
@@ -58,6 +57,8 @@ export function addHostCommands(program: Command, context: CommandContext): void
     .action(async (options: HostStartOptions) => {
       const { io } = context;
       const dataDir = resolve(io.cwd, options.dataDir ?? defaultDataDir(io.homeDir));
+      // Loaded here, not at the top: every other command is a thin client and starts faster without the daemon's code.
+      const { startVmmsDaemon } = await import('@tsvisor/vmms');
       const daemon = await startVmmsDaemon({
         dataDir,
         hostPackageDir: options.hostBuild === undefined ? cliPackageDir() : resolve(io.cwd, options.hostBuild),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JobState } from '@tsvisor/vmms';
+import { JobState } from '@tsvisor/vmms/state';
 import { parseDaemonEndpoint } from '../client/daemon-endpoint.js';
 import { ManagementClient } from '../client/management-client.js';
 import { jobOf } from '../test-fixtures/api-examples.js';

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { isFinishedJobState, JobState, type Job } from '@tsvisor/vmms';
+import type { Job } from '@tsvisor/vmms';
+import { isFinishedJobState, JobState } from '@tsvisor/vmms/state';
 import type { TextOutput } from '../cli-io.js';
 import { InterruptedError } from '../client/interrupted-error.js';
 import { formatProgressBar } from '../output/progress-bar.js';

@@ -1,4 +1,5 @@
-import { JobState, type Job } from '@tsvisor/vmms';
+import type { Job } from '@tsvisor/vmms';
+import { JobState } from '@tsvisor/vmms/state';
 
 /** A job the CLI waited for ended in Exception, Terminated or Killed rather than Completed. */
 export class JobFailedError extends Error {

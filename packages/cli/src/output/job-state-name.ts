@@ -1,4 +1,4 @@
-import { JobState } from '@tsvisor/vmms';
+import { JobState } from '@tsvisor/vmms/state';
 
 const names: ReadonlyMap<number, string> = new Map(Object.entries(JobState).map(([name, code]) => [code, name]));
 

@@ -1,4 +1,5 @@
-import { EnabledState, HealthState, HeartbeatStatus, type Job, type VmDetails, type VmSummary } from '@tsvisor/vmms';
+import type { Job, VmDetails, VmSummary } from '@tsvisor/vmms';
+import { EnabledState, HealthState, HeartbeatStatus } from '@tsvisor/vmms/state';
 
 /** A running VM as `GET /vms` lists it. */
 export const runningVm: VmSummary = {

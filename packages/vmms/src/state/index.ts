@@ -1,3 +1,9 @@
+/**
+ * `@tsvisor/vmms/state`: the management model's codes and state rules (PROTOCOLS.md §6) on their
+ * own, without the service, the API or the daemon — for clients such as the CLI, which load them
+ * on every command.
+ * @packageDocumentation
+ */
 export { EnabledState, isStableEnabledState } from './enabled-state.js';
 export { RequestedState, isRequestedState } from './requested-state.js';
 export { ReturnCode } from './return-code.js';
