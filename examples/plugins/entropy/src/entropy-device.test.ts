@@ -1,7 +1,7 @@
 import { ChannelClosedError, ChannelStatus, type DeviceConfigError } from '@tsvisor/device-sdk';
 import { connectDevice, type DeviceTestBed } from '@tsvisor/device-sdk/testing';
 import { firstValueFrom } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EntropyDriver, type EntropyDevice } from './guest/entropy-driver.js';
 import { EntropyVspFactory, type EntropyFill, type EntropyVsp } from './host/entropy-vsp.js';
 import { EntropyStatus, buildGetEntropy, buildQueryLimits, readEntropyResponse } from './protocol/entropy-protocol.js';
@@ -90,15 +90,14 @@ describe('the entropy device over real rings', () => {
   });
 
   it('fails a read waiting for the rate limit when the device is rescinded, and drops its request', async () => {
-    const { device, vsp } = await connect({ maxRequestBytes: 1000, bytesPerSecond: 2000 });
-    await device.getRandomValues(new Uint8Array(2000));
-    const waiting = device.getRandomValues(new Uint8Array(1000)); // due in 0.5 s
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(vsp.counters().throttled).toBe(1);
+    const { device, vsp } = await connect({ maxRequestBytes: 1000, bytesPerSecond: 100 });
+    await device.getRandomValues(new Uint8Array(100)); // the full bucket
+    const waiting = device.getRandomValues(new Uint8Array(1000)); // due in 10 s: far beyond the rescind
+    await vi.waitFor(() => expect(vsp.counters().throttled).toBe(1), { timeout: 5_000 });
     await bed!.rescind();
     await expect(waiting).rejects.toBeInstanceOf(ChannelClosedError);
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(vsp.counters().bytes).toBe(2000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(vsp.counters().bytes).toBe(100);
   });
 
   it('refuses a configuration that does not fit the class, naming the field', async () => {

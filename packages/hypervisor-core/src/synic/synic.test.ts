@@ -81,8 +81,12 @@ describe('SynIC messages, events and hypercalls', () => {
     await partition.start();
     await console.waitFor((t) => t === 'tick 5');
     partition.pause();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const atPause = console.lines.length;
+    // A line posted just before the pause may still be on its way: wait until the console is quiet.
+    let atPause = -1;
+    for (let i = 0; i < 100 && atPause !== console.lines.length; i++) {
+      atPause = console.lines.length;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(console.lines.length).toBe(atPause);
     partition.resume();

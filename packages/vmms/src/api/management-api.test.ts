@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ReturnCode } from '../state/return-code.js';
 import { MAX_BODY_BYTES } from './management-api.js';
 import { startApiHarness, testTokens, type ApiHarness } from './test-fixtures/api-harness.js';
@@ -265,8 +265,7 @@ describe('GET /events', () => {
       expect(JSON.parse(event.data)).toMatchObject({ type: 'vm-defined', vm: { name: 'evented', state: 'Off' } });
       const job = await stream.next('job');
       expect(JSON.parse(job.data)).toMatchObject({ type: 'job', job: { operation: expect.any(String) as unknown } });
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      expect(stream.received()).toContain(': keep-alive\n\n');
+      await vi.waitFor(() => expect(stream.received()).toContain(': keep-alive\n\n'), { timeout: 10_000 });
     } finally {
       stream.close();
     }

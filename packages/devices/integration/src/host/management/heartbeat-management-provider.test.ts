@@ -27,7 +27,12 @@ describe('HeartbeatManagementProvider', () => {
     await firstValueFrom(heartbeat$.pipe(filter((h) => h === 'lost-communication'), timeout(5_000)));
     await bed.close();
     bed = undefined;
-    expect(await seen).toEqual<GuestHeartbeat[]>(['no-contact', 'ok', 'lost-communication']);
+    // A loaded machine may stall answers past the 20 ms interval and flip the status more often:
+    // what matters is the order, no repeats, and the end.
+    const statuses = await seen;
+    expect(statuses.slice(0, 2)).toEqual<GuestHeartbeat[]>(['no-contact', 'ok']);
+    expect(statuses.at(-1)).toBe('lost-communication');
+    expect(statuses.every((status, i) => i === 0 || status !== statuses[i - 1])).toBe(true);
   });
 
   it("gives a late subscriber the current heartbeat at once", async () => {

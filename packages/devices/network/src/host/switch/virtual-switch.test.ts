@@ -441,8 +441,12 @@ describe('VirtualSwitch limits', () => {
     await Promise.resolve();
     expect(b.receiver.frames).toHaveLength(5);
     expect(vswitch.counters.pumps).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(b.receiver.frames).toHaveLength(10);
+    expect(vswitch.counters.pumps).toBe(2);
+    await new Promise((resolve) => setImmediate(resolve));
     expect(b.receiver.frames).toHaveLength(12);
+    expect(vswitch.counters.pumps).toBe(3);
     expect(droppedFrames(a.port.counters)).toBe(0);
   });
 
