@@ -53,6 +53,23 @@ describe('the guest kernel in a real partition', () => {
     expect(vm.partition.reason).toContain('exit code 42');
   });
 
+  it('gives the program a clock whose sleeps last at least what was asked', async () => {
+    let console = '';
+    vm = await startVmbusPartition({
+      guest: fileURLToPath(new URL('./test-fixtures/guests/clock-program.ts', import.meta.url)),
+      offers: [],
+      beforeStart: (partition) => {
+        partition.openMessagePort(GUEST_CONSOLE_CONNECTION_ID, (_type, payload, size) => (console += decodeUtf8(payload.slice(0, size))));
+      },
+    });
+    await waitFor(() => vm!.partition.state === 'off', 'the program to exit');
+    expect(vm.partition.reason).toContain('exit code 0');
+    const slept = /slept (\d+) (\d+) (\d+)/.exec(console);
+    expect(slept).not.toBeNull();
+    expect(Number(slept![2])).toBeGreaterThanOrEqual(29);
+    expect(Number(slept![3])).toBeGreaterThanOrEqual(59);
+  });
+
   it('reports a driver that fails to bind on the console and goes on with the other devices', async () => {
     let console = '';
     vm = await startVmbusPartition({

@@ -1,6 +1,7 @@
 import { SubChannels, type VscDriver } from '@tsvisor/device-sdk/guest';
 import { GuestVmbus, PAGE_SIZE, type GuestOffer, type GuestOpenOptions, type VpEnvironment } from '@tsvisor/vmbus';
 import { DeviceRegistry } from './device-registry.js';
+import { GuestClock } from './guest-clock.js';
 import { GuestConsole } from './guest-console.js';
 import type { Machine } from './machine.js';
 
@@ -48,7 +49,7 @@ export class GuestKernel {
     const firstPfn = Math.min(256, Math.floor(ramPages / 4));
     this.vmbus = new GuestVmbus(vp, { arena: options.arena ?? { firstPfn, pageCount: ramPages - firstPfn } });
     this.console = new GuestConsole(vp);
-    this.machine = { devices: this.devices, console: this.console, vpIndex: vp.vpIndex };
+    this.machine = { devices: this.devices, console: this.console, vpIndex: vp.vpIndex, clock: new GuestClock() };
   }
 
   /** Connects VMBus and binds the drivers of every offer present at boot; resolves when they are bound. */

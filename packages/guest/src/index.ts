@@ -8,4 +8,5 @@ export { bootGuest, type GuestBoot } from './boot-guest.js';
 export { GuestKernel, type GuestKernelOptions } from './guest-kernel.js';
 export { DeviceRegistry, type DeviceChange, type GuestDevice } from './device-registry.js';
 export { GuestConsole } from './guest-console.js';
+export { GuestClock } from './guest-clock.js';
 export type { Machine, GuestProgram } from './machine.js';
