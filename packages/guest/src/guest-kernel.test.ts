@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ECHO_TYPE } from './test-fixtures/echo-driver.js';
 import { BROKEN_TYPE } from './test-fixtures/guests/failing-driver-program.js';
 import { CREATE_SUB_CHANNELS, MULTI_QUEUE_TYPE, SUB_CHANNELS } from './test-fixtures/multi-queue-driver.js';
+import { SHARED_BUFFER_PAGES, SHARED_BUFFER_TYPE, UNKNOWN_GPADL_ANSWER } from './test-fixtures/shared-buffer-driver.js';
 import { ChannelStatus, type Channel, type HostChannelOffer } from '@tsvisor/vmbus';
 
 const instance = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
@@ -68,6 +69,37 @@ describe('the guest kernel in a real partition', () => {
     expect(slept).not.toBeNull();
     expect(Number(slept![2])).toBeGreaterThanOrEqual(29);
     expect(Number(slept![3])).toBeGreaterThanOrEqual(59);
+  });
+
+  it("lets a driver share a buffer by GPADL that its device's host finds by handle, and no other device", async () => {
+    let console = '';
+    vm = await startVmbusPartition({
+      guest: fileURLToPath(new URL('./test-fixtures/guests/shared-buffer-program.ts', import.meta.url)),
+      offers: [
+        { interfaceType: SHARED_BUFFER_TYPE, interfaceInstance: instance(1) },
+        { interfaceType: SHARED_BUFFER_TYPE, interfaceInstance: instance(2) },
+      ],
+      beforeStart: (partition) => {
+        partition.openMessagePort(GUEST_CONSOLE_CONNECTION_ID, (_type, payload, size) => (console += decodeUtf8(payload.slice(0, size))));
+      },
+    });
+    const seen: { pages: number; bytes: number }[] = [];
+    for (const offer of vm.offers) {
+      offer.channels$.subscribe((channel) =>
+        channel.packets$.subscribe((p) => {
+          const handle = new DataView(p.payload().buffer, p.payload().byteOffset).getUint32(0, true);
+          const gpadl = channel.gpadl(handle);
+          if (!gpadl) return void channel.complete(p, Uint8Array.of(UNKNOWN_GPADL_ANSWER));
+          seen.push({ pages: gpadl.pfns.length, bytes: gpadl.byteCount });
+          const last = gpadl.pfns[gpadl.pfns.length - 1]! * 4096 + 4095;
+          channel.complete(p, Uint8Array.of(new Uint8Array(vm!.partition.memory.buffer)[last]!));
+        }),
+      );
+    }
+    await waitFor(() => vm!.partition.state === 'off', 'the program to exit');
+    expect(vm.partition.reason).toContain('exit code 0');
+    expect(console).toContain('shared: 5a other: ee after: ee');
+    expect(seen).toEqual([{ pages: SHARED_BUFFER_PAGES, bytes: SHARED_BUFFER_PAGES * 4096 }]);
   });
 
   it('reports a driver that fails to bind on the console and goes on with the other devices', async () => {

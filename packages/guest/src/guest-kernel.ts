@@ -102,6 +102,8 @@ export class GuestKernel {
         openSubChannels: (count, request) => subChannels.open(count, request),
         allocatePages: (count) => vmbus.allocatePages(count),
         releasePages: (firstPfn, count) => vmbus.releasePages(firstPfn, count),
+        createGpadl: (firstPfn, pageCount) => vmbus.createGpadl(offer, firstPfn, pageCount),
+        teardownGpadl: (gpadl) => vmbus.teardownGpadl(gpadl),
       });
       if (!vmbus.offers.has(offer.relid)) {
         // Rescinded while binding.

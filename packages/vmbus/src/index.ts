@@ -17,6 +17,7 @@ export type { Completion, CompletionTarget } from './channel/completion.js';
 export { IncomingPacket } from './channel/incoming-packet.js';
 export type { OutgoingPacket, GpaRangeSpec, TransferPageRangeSpec } from './channel/outgoing-packet.js';
 export type { PageMemory } from './channel/page-memory.js';
+export type { GpadlPages } from './channel/gpadl-pages.js';
 export { GpaRangeList, MAX_GPA_RANGES, type GpaRangeEntry } from './channel/gpa-range-list.js';
 export { TransferPageList, MAX_TRANSFER_PAGE_RANGES } from './channel/transfer-page-list.js';
 export { PollPolicy } from './channel/poll-policy.js';

@@ -35,6 +35,15 @@ export interface VscContext {
   allocatePages(count: number): number;
   /** Returns pages lent by {@link allocatePages}. */
   releasePages(firstPfn: number, count: number): void;
+  /**
+   * Describes `pageCount` pages from `firstPfn` (pages lent by {@link allocatePages}) to the host
+   * as a GPADL of this device and resolves with its handle once the host has accepted it; the
+   * device's protocol then names the buffer by that handle (netvsc: SEND_RECV_BUF). The host finds
+   * it with `Channel.gpadl(handle)` on any channel of the device.
+   */
+  createGpadl(firstPfn: number, pageCount: number): Promise<number>;
+  /** Tears down a GPADL made by {@link createGpadl}; resolves once the host has let go of it. */
+  teardownGpadl(gpadl: number): Promise<void>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { GuestMemory, PAGE_SIZE } from '@tsvisor/hypervisor-core';
-import { GuestPageArena, HostChannelOffer, type Channel, type GuestOffer, type HostOfferSpec } from '@tsvisor/vmbus';
+import { GuestPageArena, HostChannelOffer, type Channel, type GpadlPages, type GuestOffer, type HostOfferSpec } from '@tsvisor/vmbus';
 import { createChannelPair, type ChannelPair } from '@tsvisor/vmbus/testing';
 import type { Guid } from '@tsvisor/wire';
 import { Subject } from 'rxjs';
@@ -125,12 +125,18 @@ export async function connectDevice<Config, Device>(options: DeviceTestBedOption
     guestOffers.delete(offer.relid);
     if (guestOffer) rescinded.next(guestOffer);
   };
+  /** The GPADLs the driver made for its buffers (the test bed has no control plane: a table stands for it). */
+  const gpadls = new Map<number, GpadlPages>();
+  let lastGpadl = 0x1000;
   const connect = (offer: HostChannelOffer, firstPfn?: number): ChannelPair => {
     const pair = createChannelPair({
       ringPages,
       memory,
       ...(firstPfn !== undefined ? { firstPfn } : {}),
-      host: offer.spec.maxCompletionSize !== undefined ? { maxCompletionSize: offer.spec.maxCompletionSize } : {},
+      host: {
+        gpadls: (handle) => gpadls.get(handle),
+        ...(offer.spec.maxCompletionSize !== undefined ? { maxCompletionSize: offer.spec.maxCompletionSize } : {}),
+      },
       guest: deviceClass.channel?.maxCompletionSize !== undefined ? { maxCompletionSize: deviceClass.channel.maxCompletionSize } : {},
     });
     pairs.set(offer, firstPfn !== undefined ? { ...pair, firstPfn } : pair);
@@ -182,6 +188,19 @@ export async function connectDevice<Config, Device>(options: DeviceTestBedOption
       openSubChannels: (count, request) => subChannels.open(count, request),
       allocatePages: (count) => arena.allocate(count),
       releasePages: (firstPfn, count) => arena.release(firstPfn, count),
+      createGpadl: (firstPfn, pageCount) => {
+        const lastPfn = firstDriverPfn + driverPages;
+        if (!(Number.isInteger(firstPfn) && Number.isInteger(pageCount) && pageCount >= 1 && firstPfn >= firstDriverPfn && firstPfn + pageCount <= lastPfn)) {
+          return Promise.reject(new RangeError(`pages ${firstPfn}+${pageCount} are not the driver's pages ${firstDriverPfn}..${lastPfn - 1}`));
+        }
+        const handle = ++lastGpadl;
+        gpadls.set(handle, { pfns: Array.from({ length: pageCount }, (_, i) => firstPfn + i), byteOffset: 0, byteCount: pageCount * PAGE_SIZE });
+        return Promise.resolve(handle);
+      },
+      teardownGpadl: (gpadl) => {
+        gpadls.delete(gpadl);
+        return Promise.resolve();
+      },
     });
   } catch (error) {
     await subChannels.release();

@@ -8,6 +8,7 @@ import { ChannelClosedError } from './channel-closed-error.js';
 import { ChannelStatus } from './channel-status.js';
 import type { Completion, CompletionTarget } from './completion.js';
 import { gpaDirectHeaderLength, writeGpaDirectHeader } from './gpa-range-list.js';
+import type { GpadlPages } from './gpadl-pages.js';
 import { IncomingPacket } from './incoming-packet.js';
 import type { OutgoingPacket } from './outgoing-packet.js';
 import type { PageMemory } from './page-memory.js';
@@ -41,6 +42,8 @@ export interface ChannelOptions {
   readonly maxPendingRequests?: number;
   /** Sends waiting for ring space at once. Default 4096. */
   readonly maxWaitingSends?: number;
+  /** Host side: looks up a GPADL the guest created for this channel's device, by handle. */
+  readonly gpadls?: (handle: number) => GpadlPages | undefined;
 }
 
 /** Counters of one channel. */
@@ -328,6 +331,14 @@ export class Channel {
   registerTransferPageSet(pagesetId: number, pages: Uint8Array): void {
     if (!(pagesetId >= 0 && pagesetId <= 0xffff)) throw new RangeError(`page set id ${pagesetId} is not a u16`);
     this.pagesets.set(pagesetId, pages);
+  }
+
+  /**
+   * The GPADL with this handle that the guest created for this channel's device (host side), or
+   * undefined if there is none — never one of another device, and none once torn down.
+   */
+  gpadl(handle: number): GpadlPages | undefined {
+    return this.options.gpadls?.(handle);
   }
 
   /** Guest memory for GPA-direct views, if this side may map it. */

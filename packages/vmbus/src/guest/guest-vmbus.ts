@@ -236,9 +236,25 @@ export class GuestVmbus {
   }
 
   /**
-   * Publishes what every open channel has appended but not yet committed (a guest about to halt
-   * calls this, so that its last answers reach the host).
+   * Describes `pageCount` pages from `firstPfn` to the host as a GPADL of `offer`'s device (for
+   * buffers the host reads and writes in place, such as netvsc's receive and send buffers) and
+   * resolves with its handle once the host has accepted it.
    */
+  async createGpadl(offer: GuestOffer, firstPfn: number, pageCount: number): Promise<number> {
+    if (!(Number.isInteger(firstPfn) && firstPfn >= 0 && Number.isInteger(pageCount) && pageCount >= 1)) {
+      throw new RangeError(`a GPADL needs a first PFN and at least one page, got ${firstPfn} and ${pageCount}`);
+    }
+    const pfns = Array.from({ length: pageCount }, (_, i) => firstPfn + i);
+    const gpadl = this.client.createGpadl(offer.relid, pfns, pageCount * PAGE_SIZE);
+    await this.wait(this.gpadlWaiters, gpadl);
+    return gpadl;
+  }
+
+  /** Tears down a GPADL made by {@link createGpadl}; resolves once the host has let go of it. */
+  teardownGpadl(gpadl: number): Promise<void> {
+    return this.teardown(gpadl);
+  }
+
   /**
    * Lends `count` contiguous zeroed pages of the arena to a driver for its own use (I/O buffers
    * the host reads and writes in place); returns the first PFN. Throws a RangeError when no run
@@ -253,6 +269,10 @@ export class GuestVmbus {
     this.arena.release(firstPfn, count);
   }
 
+  /**
+   * Publishes what every open channel has appended but not yet committed (a guest about to halt
+   * calls this, so that its last answers reach the host).
+   */
   flush(): void {
     for (const opened of this.channels.values()) opened.channel.flush();
   }

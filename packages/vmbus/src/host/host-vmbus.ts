@@ -4,6 +4,7 @@ import type { ProtocolError } from '@tsvisor/wire';
 import type { Observable} from 'rxjs';
 import { Subject } from 'rxjs';
 import { Channel } from '../channel/channel.js';
+import type { GpadlPages } from '../channel/gpadl-pages.js';
 import { PollPolicy } from '../channel/poll-policy.js';
 import type { ChannelManagementViolation } from '../management/channel-management-violation.js';
 import { NtStatus } from '../management/nt-status.js';
@@ -200,6 +201,7 @@ export class HostVmbus {
         signalPeer: () => void synic.signalEvent(targetVp, VMBUS_MESSAGE_SINT, relid),
         schedule: setImmediate,
         memory: this.partition.memory,
+        gpadls: (handle) => this.deviceGpadl(relid, handle),
         ...(offer.spec.poll ? { poll: new PollPolicy() } : {}),
         ...(offer.spec.maxCompletionSize !== undefined ? { maxCompletionSize: offer.spec.maxCompletionSize } : {}),
       });
@@ -214,6 +216,22 @@ export class HostVmbus {
     offer.attach(channel);
     // Packets the guest wrote before the open completed would otherwise wait for its next signal.
     setImmediate(() => channel.interrupt());
+  }
+
+  /**
+   * A GPADL the guest created for the device of channel `relid` (on that channel or on another
+   * channel of the same device, e.g. its primary), unless it holds a channel's rings.
+   */
+  private deviceGpadl(relid: number, handle: number): GpadlPages | undefined {
+    const gpadl = this.gpadls.get(handle);
+    if (!gpadl) return undefined;
+    const owner = this.offers.get(gpadl.relid)?.spec;
+    const asker = this.offers.get(relid)?.spec;
+    if (!owner || !asker || owner.interfaceInstance.toLowerCase() !== asker.interfaceInstance.toLowerCase() || owner.interfaceType.toLowerCase() !== asker.interfaceType.toLowerCase()) {
+      return undefined;
+    }
+    for (const open of this.open.values()) if (open.gpadl === handle) return undefined;
+    return gpadl;
   }
 
   /**
