@@ -114,6 +114,12 @@ describe('tsvisor against a real daemon', () => {
     expect(await tsvisor('vm', 'show', 'greedy')).toMatchObject({ code: 4 });
   });
 
+  it('exits 2 for switch commands while the host build has no virtual switch service, saying so', async () => {
+    for (const argv of [['switch', 'list'], ['switch', 'create', 'lan']]) {
+      expect(await tsvisor(...argv)).toMatchObject({ code: 2, stderr: expect.stringContaining('no virtual switch service') });
+    }
+  });
+
   it('creates, describes, converts and checks disk images through the daemon; qemu-img accepts the VHDX', { timeout: 60_000 }, async () => {
     const created = await tsvisorIn(dataDir, 'disk', 'create', 'base.raw', '--size', '8M', '--format', 'raw');
     expect(created, created.stderr).toMatchObject({ code: 0, stdout: `created raw image ${join(dataDir, 'base.raw')}\n` });

@@ -14,11 +14,11 @@ export const ExitCode = {
   Usage: 2,
   /** The daemon cannot be reached: no socket, connection refused, no answer. */
   DaemonUnreachable: 3,
-  /** No such VM, job, device or route (404). */
+  /** No such VM, job, device, virtual switch or route (404). */
   NotFound: 4,
   /** Not authenticated, or the caller's role does not allow it (401, 403). */
   AccessDenied: 5,
-  /** Not in this state: e.g. pausing a VM that is off, or a state change already under way (409). */
+  /** Not in this state: e.g. pausing a VM that is off, a state change already under way, a switch in use or a name taken (409). */
   InvalidState: 6,
   /** Interrupted (SIGINT, SIGTERM) while waiting for the daemon, the shell's 128 + 2. */
   Interrupted: 130,
@@ -51,8 +51,9 @@ Exit codes:
        disk check found problems)
   2    usage error (bad arguments, or a value the API refused, naming the field)
   3    cannot reach the daemon
-  4    not found (VM, job, device)
+  4    not found (VM, job, device, virtual switch)
   5    access denied or not authenticated
-  6    invalid state for the operation (e.g. pausing a VM that is off)
+  6    invalid state for the operation (e.g. pausing a VM that is off, deleting a switch
+       VMs are connected to, a switch name already taken)
   130  interrupted while waiting (the job goes on in the daemon)
 `;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobState } from '@tsvisor/vmms/state';
 import { runCli } from './main.js';
-import { jobOf, offVm, runningVm, runningVmDetails } from './test-fixtures/api-examples.js';
+import { busySwitch, idleSwitch, jobOf, offVm, runningVm, runningVmDetails } from './test-fixtures/api-examples.js';
 import { capturedIo, type CapturedIo } from './test-fixtures/captured-io.js';
 import { ScriptedApiServer } from './test-fixtures/scripted-api-server.js';
 
@@ -133,6 +133,36 @@ describe('tsvisor', () => {
       expect(io.stderr.text).toBe('tsvisor: must be a size between 1M and 1G, got "2G" (field: memory)\n');
     });
 
+    it('adds a network adapter per --nic on its switch, MAC address in Hyper-V form, VLAN as an access VLAN', async () => {
+      server.on('POST', '/vms', defined);
+
+      const code = await run(
+        'vm', 'create', 'web-01', '--memory', '64M', '--guest', '/g.js',
+        '--nic', 'lan', '--nic', 'dmz,mac=00:15:5d:0a:0b:0c,vlan=20', '--nic', 'lan,vlan=4094,mac=00-15-5D-01-02-03', '--no-integration-services',
+      );
+
+      expect(code).toBe(0);
+      expect((server.requests[0]!.body as { devices: unknown }).devices).toEqual([
+        { class: 'network.synthetic', config: { switch: 'lan' } },
+        { class: 'network.synthetic', config: { switch: 'dmz', macAddress: '00-15-5D-0A-0B-0C', vlan: { mode: 'access', vlanId: 20 } } },
+        { class: 'network.synthetic', config: { switch: 'lan', macAddress: '00-15-5D-01-02-03', vlan: { mode: 'access', vlanId: 4094 } } },
+      ]);
+    });
+
+    it.each([
+      ['a missing switch', ',vlan=3', 'expected SWITCH[,mac=00-15-5D-xx-xx-xx][,vlan=N]'],
+      ['a MAC address of five bytes', 'lan,mac=00-15-5D-01-02', 'mac=00-15-5D-01-02 is not a MAC address'],
+      ['a MAC address of mixed separators', 'lan,mac=00-15:5D-01-02-03', 'is not a MAC address'],
+      ['VLAN 0', 'lan,vlan=0', 'vlan=0 is not a VLAN id from 1 to 4094'],
+      ['VLAN 4095', 'lan,vlan=4095', 'vlan=4095 is not a VLAN id'],
+      ['an unknown setting', 'lan,speed=10G', 'unknown setting "speed"'],
+      ['a setting given twice', 'lan,vlan=1,vlan=2', 'vlan is given twice'],
+    ])('refuses a --nic with %s, before asking the daemon (exit 2)', async (_case, spec, message) => {
+      expect(await run('vm', 'create', 'web-01', '--memory', '64M', '--guest', '/g.js', '--nic', spec)).toBe(2);
+      expect(io.stderr.text).toContain(message);
+      expect(server.requests).toEqual([]);
+    });
+
     it('is a usage error without --memory (exit 2)', async () => {
       expect(await run('vm', 'create', 'web-01', '--guest', '/g.js')).toBe(2);
       expect(io.stderr.text).toContain("required option '--memory <size>' not specified");
@@ -220,6 +250,119 @@ describe('tsvisor', () => {
 
       expect(await run('vm', 'delete', 'db')).toBe(0);
       expect(io.stdout.text).toBe('deleted VM db\n');
+    });
+  });
+
+  describe('switch create', () => {
+    it('creates a private switch by default, with its notes, and says so', async () => {
+      server.on('POST', '/switches', { status: 201, json: { switch: { ...idleSwitch, name: 'lan', kind: 'private', notes: 'web tier' }, job: jobOf('switch.create', JobState.Completed, 100, { vmId: undefined }) } });
+
+      expect(await run('switch', 'create', 'lan', '--notes', 'web tier')).toBe(0);
+      expect(server.requests[0]!.body).toEqual({ name: 'lan', kind: 'private', notes: 'web tier' });
+      expect(io.stdout.text).toBe('created private virtual switch lan\n');
+    });
+
+    it('creates an internal switch with --type, and prints the API answer with --json', async () => {
+      const answer = { switch: idleSwitch, job: jobOf('switch.create', JobState.Completed, 100, { vmId: undefined }) };
+      server.on('POST', '/switches', { status: 201, json: answer });
+
+      expect(await run('switch', 'create', 'host-net', '--type', 'internal', '--json')).toBe(0);
+      expect(server.requests[0]!.body).toEqual({ name: 'host-net', kind: 'internal' });
+      expect(JSON.parse(io.stdout.text)).toEqual(JSON.parse(JSON.stringify(answer)));
+    });
+
+    it('names the field the API refuses (exit 2), and a name taken is a conflict (exit 6)', async () => {
+      server.on('POST', '/switches', { status: 400, json: { error: { code: 'invalid-parameter', returnValue: 32773, message: 'kind: unknown switch kind "external"; this host has private, internal', field: 'kind' } } });
+      expect(await run('switch', 'create', 'wan', '--type', 'external')).toBe(2);
+      expect(io.stderr.text).toBe('tsvisor: kind: unknown switch kind "external"; this host has private, internal (field: kind)\n');
+
+      server.on('POST', '/switches', { status: 409, json: { error: { code: 'duplicate-switch-name', returnValue: 32773, message: 'name: "LAN" is already the name of virtual switch "lan"', field: 'name' } } });
+      expect(await run('switch', 'create', 'LAN')).toBe(6);
+    });
+  });
+
+  describe('switch list', () => {
+    it('prints an aligned table of the switches', async () => {
+      server.on('GET', '/switches', { status: 200, json: [idleSwitch, busySwitch] });
+
+      expect(await run('switch', 'list')).toBe(0);
+      expect(io.stdout.text).toBe(
+        [
+          'NAME      TYPE      STATUS  PORTS  NOTES',
+          'host-net  internal  Up          0',
+          'lan       private   Up          2  web tier',
+          '',
+        ].join('\n'),
+      );
+    });
+
+    it('prints the switches as JSON with --json', async () => {
+      server.on('GET', '/switches', { status: 200, json: [busySwitch] });
+
+      expect(await run('switch', 'list', '--json')).toBe(0);
+      expect(JSON.parse(io.stdout.text)).toEqual([busySwitch]);
+    });
+  });
+
+  describe('switch show', () => {
+    it('prints the switch, its counters, and its ports with VM, MAC, VLAN and counters', async () => {
+      server.on('GET', '/switches/lan', { status: 200, json: busySwitch });
+
+      expect(await run('switch', 'show', 'lan')).toBe(0);
+      expect(io.stdout.text).toBe(
+        [
+          'Name:     lan',
+          'Type:     private',
+          'Status:   Up',
+          'Created:  2025-01-02T03:00:00.000Z',
+          'Notes:    web tier',
+          '',
+          'Counters:',
+          '  COUNTER          VALUE',
+          '  framesForwarded    218',
+          '  framesFlooded        3',
+          '',
+          'Ports:',
+          '  PORT         VM      MAC                VLAN                  framesIn  framesOut',
+          '  web-01-nic0  web-01  00-15-5D-01-02-03  10                         120         98',
+          '  db-01-nic0   db-01   00-15-5D-01-02-04  trunk 10,20 native 1         7          -',
+          '',
+        ].join('\n'),
+      );
+    });
+
+    it('says a switch has no ports, and prints the switch as JSON with --json', async () => {
+      server.on('GET', '/switches/host-net', { status: 200, json: idleSwitch });
+
+      expect(await run('switch', 'show', 'host-net')).toBe(0);
+      expect(io.stdout.text).toContain('\nCounters: none\n\nPorts: none\n');
+      io = capturedIo({ env: { TSVISOR_HOST: server.address } });
+      expect(await run('switch', 'show', 'host-net', '--json')).toBe(0);
+      expect(JSON.parse(io.stdout.text)).toEqual(idleSwitch);
+    });
+
+    it('is 4 for a switch that does not exist', async () => {
+      server.on('GET', '/switches/nope', { status: 404, json: { error: { code: 'switch-not-found', message: 'there is no virtual switch named "nope"' } } });
+
+      expect(await run('switch', 'show', 'nope')).toBe(4);
+      expect(io.stderr.text).toBe('tsvisor: there is no virtual switch named "nope"\n');
+    });
+  });
+
+  describe('switch delete', () => {
+    it('deletes a switch', async () => {
+      server.on('DELETE', '/switches/lan', { status: 202, json: { job: jobOf('switch.delete', JobState.Completed, 100, { vmId: undefined }) } });
+
+      expect(await run('switch', 'delete', 'lan')).toBe(0);
+      expect(io.stdout.text).toBe('deleted virtual switch lan\n');
+    });
+
+    it('is an invalid state to delete a switch VMs are connected to (exit 6), saying which', async () => {
+      const message = 'virtual switch "lan" is in use: 1 port(s) attached (nic0 (web-01)); disconnect them first';
+      server.on('DELETE', '/switches/lan', { status: 409, json: { error: { code: 'switch-in-use', returnValue: 32775, message } } });
+
+      expect(await run('switch', 'delete', 'lan')).toBe(6);
+      expect(io.stderr.text).toBe(`tsvisor: ${message}\n`);
     });
   });
 

@@ -8,6 +8,7 @@ import { ManagementApiError } from './client/management-api-error.js';
 import { addDiskCommands } from './commands/disk-commands.js';
 import { addHostCommands } from './commands/host-commands.js';
 import { addJobCommands } from './commands/job-commands.js';
+import { addSwitchCommands } from './commands/switch-commands.js';
 import { addVmCommands } from './commands/vm-commands.js';
 import { CommandContext } from './commands/command-context.js';
 import { EXIT_CODES_HELP, exitCodeOf, type ExitCode } from './exit-code.js';
@@ -29,6 +30,7 @@ function buildProgram(io: CliIo): Command {
   addVmCommands(program, context);
   addJobCommands(program, context);
   addDiskCommands(program, context);
+  addSwitchCommands(program, context);
   return program;
 }
 

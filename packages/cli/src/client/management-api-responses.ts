@@ -1,4 +1,4 @@
-import type { ImageInfo, Job, JsonValue, VmSummary } from '@tsvisor/vmms';
+import type { ImageInfo, Job, JsonValue, VirtualSwitchDetails, VmSummary } from '@tsvisor/vmms';
 
 /** The answer to `POST /vms` (201): the VM defined, and the job that defines it. */
 export interface VmCreation {
@@ -25,4 +25,15 @@ export interface ImageConversionStart {
 /** The answer to `POST /vms/{vm}/devices/{instanceId}/operations/{operation}`: what the device's provider returned. */
 export interface DeviceOperationResult {
   readonly result: JsonValue;
+}
+
+/** The answer to `POST /switches` (201): the switch created, and the job that created it. */
+export interface VirtualSwitchCreation {
+  readonly switch: VirtualSwitchDetails;
+  readonly job: Job;
+}
+
+/** The answer to `DELETE /switches/{name}` (202): the job that deleted the switch. */
+export interface VirtualSwitchDeletion {
+  readonly job: Job;
 }

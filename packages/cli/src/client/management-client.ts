@@ -1,11 +1,12 @@
 import { request, type IncomingMessage } from 'node:http';
-import type { DeviceSummary, ImageCheckResult, ImageInfo, Job, JsonValue, StateChangeResult, VmCounters, VmDetails, VmmsEvent, VmSummary } from '@tsvisor/vmms';
+import type { DeviceSummary, ImageCheckResult, ImageInfo, Job, JsonValue, StateChangeResult, VirtualSwitchDetails, VmCounters, VmDetails, VmmsEvent, VmSummary } from '@tsvisor/vmms';
 import type { DaemonEndpoint } from './daemon-endpoint.js';
 import { DaemonUnreachableError } from './daemon-unreachable-error.js';
 import { InterruptedError } from './interrupted-error.js';
 import { ManagementApiError } from './management-api-error.js';
 import type { ImageConversionBody, ImageCreationBody } from './image-requests.js';
-import type { DeviceOperationResult, ImageConversionStart, ImageCreation, VmCreation, VmDeletion } from './management-api-responses.js';
+import type { DeviceOperationResult, ImageConversionStart, ImageCreation, VirtualSwitchCreation, VirtualSwitchDeletion, VmCreation, VmDeletion } from './management-api-responses.js';
+import type { VirtualSwitchCreationBody } from './virtual-switch-requests.js';
 import type { RequestedStateName } from './requested-state-name.js';
 import { readServerSentEvents, type ServerSentEvent } from './server-sent-event.js';
 import type { VmDefinition, VmModification } from './vm-definition.js';
@@ -137,6 +138,26 @@ export class ManagementClient {
   /** `POST /images/check`: checks a disk image of the daemon's host. */
   checkImage(path: string): Promise<ImageCheckResult> {
     return this.json('POST', '/images/check', { path });
+  }
+
+  /** `GET /switches`: the virtual switches of the daemon's host, with their ports and counters. */
+  listSwitches(): Promise<VirtualSwitchDetails[]> {
+    return this.json('GET', '/switches');
+  }
+
+  /** `POST /switches`: creates a virtual switch. */
+  createSwitch(creation: VirtualSwitchCreationBody): Promise<VirtualSwitchCreation> {
+    return this.json('POST', '/switches', creation);
+  }
+
+  /** `GET /switches/{name}`: one virtual switch, its ports (VM, MAC address, VLAN, counters) and counters. */
+  getSwitch(name: string): Promise<VirtualSwitchDetails> {
+    return this.json('GET', `/switches/${segment(name)}`);
+  }
+
+  /** `DELETE /switches/{name}`: deletes a virtual switch no VM port is attached to. */
+  deleteSwitch(name: string): Promise<VirtualSwitchDeletion> {
+    return this.json('DELETE', `/switches/${segment(name)}`);
   }
 
   /** `GET /events`: state, health, heartbeat and job changes, as they happen; each event's data is a `VmmsEvent` as JSON. */

@@ -9,6 +9,7 @@ import { followJob } from '../jobs/follow-job.js';
 import { formatVmDetails } from '../output/vm-details-text.js';
 import { formatVmTable } from '../output/vm-table.js';
 import type { CommandContext } from './command-context.js';
+import { collectNetworkAdapter } from './network-adapter-option.js';
 
 /** The device classes Hyper-V gives every new VM: the integration services. */
 const INTEGRATION_SERVICE_CLASSES = ['integration.heartbeat', 'integration.shutdown', 'integration.timesync', 'integration.kvp'] as const;
@@ -37,6 +38,8 @@ interface CreateOptions extends WaitOptions {
   readonly notes?: string;
   readonly device: readonly VmDeviceDefinition[];
   readonly disk: readonly DiskOption[];
+  /** The `--nic` adapters, as devices. */
+  readonly nic: readonly VmDeviceDefinition[];
   /** Commander's `--no-integration-services`: false when given. */
   readonly integrationServices: boolean;
 }
@@ -80,12 +83,14 @@ function parseProcessors(text: string): number {
 }
 
 /**
- * The devices of a new VM: those asked for; a SCSI controller (`storage.scsi`) holding the
- * `--disk` images at LUNs 0, 1, …; then the integration services not among them.
+ * The devices of a new VM: those asked for; the `--nic` network adapters; a SCSI controller
+ * (`storage.scsi`) holding the `--disk` images at LUNs 0, 1, …; then the integration services not
+ * among them.
  */
 function devicesOfNewVm(options: CreateOptions, cwd: string): VmDeviceDefinition[] {
   const disks = options.disk.map((disk, lun) => ({ lun, path: resolve(cwd, disk.path), ...(disk.readOnly ? { readOnly: true } : {}) }));
-  const devices = disks.length > 0 ? [...options.device, { class: 'storage.scsi', config: { disks } }] : [...options.device];
+  const requested = [...options.device, ...options.nic];
+  const devices = disks.length > 0 ? [...requested, { class: 'storage.scsi', config: { disks } }] : requested;
   if (!options.integrationServices) return devices;
   const asked = new Set(devices.map((device) => device.class));
   const integration = INTEGRATION_SERVICE_CLASSES.filter((name) => !asked.has(name)).map((name) => ({ class: name, config: {} }));
@@ -111,6 +116,7 @@ export function addVmCommands(program: Command, context: CommandContext): void {
     .option('--notes <text>', 'free text for operators')
     .option('--device <class[:json]>', 'add a device of this class, with its configuration as a JSON object (repeatable)', collectDevice, [])
     .option('--disk <file[:ro]>', 'attach a disk image (raw, VHD or VHDX) to a SCSI controller, read-only with ":ro" (repeatable; LUNs 0, 1, … in order)', collectDisk, [])
+    .option('--nic <switch[,mac=…][,vlan=N]>', 'add a network adapter on this virtual switch, with a static MAC address (00-15-5D-01-02-03) and an access VLAN if given (repeatable)', collectNetworkAdapter, [])
     .option('--no-integration-services', 'do not add the integration services devices')
     .option('--json', 'print the API answer as JSON')
     .option('--no-wait', 'return once the job is started')

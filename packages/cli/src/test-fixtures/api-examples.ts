@@ -1,4 +1,4 @@
-import type { Job, VmDetails, VmSummary } from '@tsvisor/vmms';
+import type { Job, VirtualSwitchDetails, VmDetails, VmSummary } from '@tsvisor/vmms';
 import { EnabledState, HealthState, HeartbeatStatus } from '@tsvisor/vmms/state';
 
 /** A running VM as `GET /vms` lists it. */
@@ -65,3 +65,20 @@ export function jobOf(operation: Job['operation'], state: Job['state'], percentC
     ...extra,
   };
 }
+
+/** A private virtual switch with two VMs' adapters on it, as `GET /switches/{name}` answers. */
+export const busySwitch: VirtualSwitchDetails = {
+  name: 'lan',
+  kind: 'private',
+  notes: 'web tier',
+  createdAt: '2025-01-02T03:00:00.000Z',
+  up: true,
+  ports: [
+    { name: 'web-01-nic0', vm: 'web-01', macAddress: '00-15-5D-01-02-03', vlan: { mode: 'access', vlanId: 10 }, counters: { framesIn: 120, framesOut: 98 } },
+    { name: 'db-01-nic0', vm: 'db-01', macAddress: '00-15-5D-01-02-04', vlan: { mode: 'trunk', allowedVlans: [10, 20], nativeVlan: 1 }, counters: { framesIn: 7 } },
+  ],
+  counters: { framesForwarded: 218, framesFlooded: 3 },
+};
+
+/** An internal switch without ports. */
+export const idleSwitch: VirtualSwitchDetails = { name: 'host-net', kind: 'internal', createdAt: '2025-01-02T03:01:00.000Z', up: true, ports: [], counters: {} };

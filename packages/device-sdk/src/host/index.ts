@@ -1,6 +1,6 @@
 /**
  * `@tsvisor/device-sdk/host`: the host side of device plugins: VSP factories and their
- * contribution token, the two VSP styles, the image management contract, and host composition
+ * contribution token, the two VSP styles, the image and virtual switch management contracts, and host composition
  * from plugin manifests.
  * @packageDocumentation
  */
@@ -22,6 +22,19 @@ export {
   type ImageInfo,
   type ImageManagementService,
 } from './image-management.js';
+export {
+  VirtualSwitchManagementContribution,
+  VIRTUAL_SWITCH_NAME_PATTERN,
+  virtualSwitchDefinitionSchema,
+  type VirtualSwitchDefinition,
+  type VirtualSwitchManagementService,
+  type VirtualSwitchPortStatus,
+  type VirtualSwitchPortVlan,
+  type VirtualSwitchStatus,
+} from './virtual-switch-management.js';
+export { VirtualSwitchNameTakenError } from './virtual-switch-name-taken-error.js';
+export { VirtualSwitchInUseError } from './virtual-switch-in-use-error.js';
+export { VirtualSwitchNotFoundError } from './virtual-switch-not-found-error.js';
 export { ChannelVsp } from './channel-vsp.js';
 export { SimpleVsp } from './simple-vsp.js';
 export { composeHost, composePlugins, deviceContributions, type HostComposition, type HostCompositionOptions } from './composition/host-composition.js';

@@ -1,4 +1,5 @@
 import { DeviceConfigError } from '@tsvisor/device-sdk';
+import { VirtualSwitchInUseError, VirtualSwitchNameTakenError, VirtualSwitchNotFoundError } from '@tsvisor/device-sdk/host';
 import { AccessDeniedError } from '../authorization/access-denied-error.js';
 import { DuplicateVmNameError } from '../inventory/duplicate-vm-name-error.js';
 import { UnsupportedSchemaVersionError } from '../inventory/unsupported-schema-version-error.js';
@@ -72,8 +73,9 @@ function isFastifyError(error: unknown): error is FastifyErrorLike {
  * | body not JSON / empty JSON body | 400 | `invalid-json`, `field` empty: the body |
  * | `UnauthenticatedError` | 401 | `unauthenticated`, with `WWW-Authenticate: Bearer` |
  * | `AccessDeniedError` | 403 | `access-denied` (32769) |
- * | `VmNotFoundError`, `JobNotFoundError`, `DeviceNotFoundError` | 404 | `vm-not-found`, `job-not-found`, `device-not-found` |
- * | `DuplicateVmNameError` | 409 | `duplicate-vm-name` (32773), `field` `name` |
+ * | `VmNotFoundError`, `JobNotFoundError`, `DeviceNotFoundError`, `VirtualSwitchNotFoundError` | 404 | `vm-not-found`, `job-not-found`, `device-not-found`, `switch-not-found` |
+ * | `DuplicateVmNameError`, `VirtualSwitchNameTakenError` | 409 | `duplicate-vm-name`, `duplicate-switch-name` (32773), `field` `name` |
+ * | `VirtualSwitchInUseError` | 409 | `switch-in-use` (32775) |
  * | `StateChangeInProgressError` | 409 | `state-change-in-progress` (32775) |
  * | `JobError` | by code | InvalidState 409, NotSupported 400, InvalidParameter 400, Failed 500 |
  * | body over the limit / not JSON media type | 413 / 415 | `body-too-large` / `unsupported-media-type` |
@@ -94,7 +96,12 @@ export function apiErrorResponse(error: unknown): ApiErrorResponse {
   if (error instanceof DuplicateVmNameError) {
     return respond(409, 'duplicate-vm-name', error.message, { returnValue: ReturnCode.InvalidParameter, field: error.field });
   }
+  if (error instanceof VirtualSwitchNameTakenError) {
+    return respond(409, 'duplicate-switch-name', error.message, { returnValue: ReturnCode.InvalidParameter, field: error.field });
+  }
+  if (error instanceof VirtualSwitchInUseError) return respond(409, 'switch-in-use', error.message, { returnValue: ReturnCode.InvalidState });
   if (error instanceof VmNotFoundError) return respond(404, 'vm-not-found', error.message);
+  if (error instanceof VirtualSwitchNotFoundError) return respond(404, 'switch-not-found', error.message);
   if (error instanceof JobNotFoundError) return respond(404, 'job-not-found', error.message);
   if (error instanceof DeviceNotFoundError) return respond(404, 'device-not-found', error.message);
   if (error instanceof StateChangeInProgressError) {

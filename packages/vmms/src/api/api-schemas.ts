@@ -1,6 +1,7 @@
 import type { JsonSchema } from '@tsvisor/device-sdk';
 import { managementOperations } from '../authorization/management-operation.js';
 import { vmConfigurationSchema } from '../inventory/vm-configuration.js';
+import { virtualSwitchDefinitionSchema } from '@tsvisor/device-sdk/host';
 import { imageConversionSchema, imageCreationSchema, imagePathSchema } from '../service/image-requests.js';
 import { vmDefinitionSchema, vmModificationSchema } from '../service/vm-definition.js';
 import { EnabledState } from '../state/enabled-state.js';
@@ -34,7 +35,8 @@ export type SharedSchemaId =
   | 'InventoryProblem'
   | 'VmmsEvent'
   | 'ImageInfo'
-  | 'ImageCheckResult';
+  | 'ImageCheckResult'
+  | 'VirtualSwitch';
 
 const configuration = vmConfigurationSchema.jsonSchema();
 const configurationProperties = configuration['properties'] as Readonly<Record<string, JsonSchema>>;
@@ -265,6 +267,49 @@ const imageCheckResult: JsonSchema = {
   additionalProperties: false,
 };
 
+const switchDefinitionProperties = virtualSwitchDefinitionSchema.jsonSchema()['properties'] as Readonly<Record<string, JsonSchema>>;
+const vlanId = (description: string): JsonSchema => ({ type: 'integer', minimum: 1, maximum: 4094, description });
+
+const switchPort: JsonSchema = {
+  type: 'object',
+  description: 'A port of a virtual switch',
+  properties: {
+    name: string('The port, unique on its switch'),
+    vm: string('The VM whose network adapter it connects'),
+    macAddress: string("The adapter's MAC address"),
+    vlan: {
+      description: 'Its 802.1Q settings: an access port of one VLAN, or a trunk',
+      anyOf: [
+        { type: 'object', properties: { mode: { const: 'access' }, vlanId: vlanId('The VLAN, untagged') }, required: ['mode', 'vlanId'], additionalProperties: false },
+        {
+          type: 'object',
+          properties: { mode: { const: 'trunk' }, allowedVlans: { type: 'array', items: vlanId('A VLAN carried tagged') }, nativeVlan: vlanId('The VLAN carried untagged') },
+          required: ['mode', 'allowedVlans'],
+          additionalProperties: false,
+        },
+      ],
+    },
+    counters: numbersByName("The port's counters by name"),
+  },
+  required: ['name', 'counters'],
+  additionalProperties: false,
+};
+
+const virtualSwitch: JsonSchema = {
+  $id: 'VirtualSwitch',
+  type: 'object',
+  description: "A virtual switch of the host: its definition, and its ports and counters now",
+  properties: {
+    ...switchDefinitionProperties,
+    createdAt: string('Creation time, ISO 8601'),
+    up: { type: 'boolean', description: 'Whether it is up in the switch service (false: it failed to come up when the VMMS started; see GET /inventory/problems)' },
+    ports: { type: 'array', items: switchPort, description: 'The ports attached now' },
+    counters: numbersByName("The switch's counters by name"),
+  },
+  required: ['name', 'kind', 'createdAt', 'up', 'ports', 'counters'],
+  additionalProperties: false,
+};
+
 /** Every shared schema, to add to the Fastify instance and to the OpenAPI document's components. */
 export const sharedSchemas: readonly JsonSchema[] = [
   apiError,
@@ -279,6 +324,7 @@ export const sharedSchemas: readonly JsonSchema[] = [
   vmmsEvent,
   imageInfo,
   imageCheckResult,
+  virtualSwitch,
 ];
 
 /** The body of `POST /vms`: the service's own definition schema. */
@@ -310,6 +356,15 @@ export const imagePathBody: JsonSchema = { ...imagePathSchema.jsonSchema(), desc
 
 /** The query of `GET /images/info`. */
 export const imagePathQuery: JsonSchema = imagePathSchema.jsonSchema();
+
+/** The body of `POST /switches`: the SDK's own definition schema. */
+export const switchDefinitionBody: JsonSchema = {
+  ...virtualSwitchDefinitionSchema.jsonSchema(),
+  description: 'A new virtual switch',
+};
+
+/** The `name` path parameter of `/switches/{name}`. */
+export const switchParameter = { name: 'The virtual switch: its name (case-insensitive)' } as const;
 
 /** The body of `POST /vms/{vm}/state`. */
 export const stateChangeBody: JsonSchema = {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ReturnCode } from '../state/return-code.js';
 import { MAX_BODY_BYTES } from './management-api.js';
 import { startApiHarness, testTokens, type ApiHarness } from './test-fixtures/api-harness.js';
 import { openEventStream, send, type TestRequest, type TestResponse } from './test-fixtures/http-client.js';
 import { parsePrometheusText } from './test-fixtures/prometheus-text-check.js';
+import { FixtureVirtualSwitchManagement } from '../service/test-fixtures/fixture-virtual-switch-management.js';
 
 interface ErrorShape {
   readonly error: { readonly code: string; readonly returnValue?: number; readonly message: string; readonly field?: string };
@@ -336,6 +337,10 @@ describe('GET /openapi.json', () => {
     'get /images/info',
     'post /images/convert',
     'post /images/check',
+    'get /switches',
+    'post /switches',
+    'get /switches/{name}',
+    'delete /switches/{name}',
     'get /metrics',
     'get /openapi.json',
   ];
@@ -392,6 +397,107 @@ describe('image routes on a host without a disk image service', () => {
     const response = await call({ method: 'POST', path: '/images/convert', body: { source: '/a.raw', destination: '/b.vhdx', to: 'vhdx', sparse: true } });
     expect(response.status).toBe(400);
     expect(errorOf(response)).toMatchObject({ code: 'invalid-parameter', field: 'sparse' });
+  });
+});
+
+describe('switch routes on a host without a virtual switch service', () => {
+  it('answer 400 not-supported, naming what the host build lacks', async () => {
+    for (const request of [{ path: '/switches' }, { path: '/switches/lan' }, { method: 'POST', path: '/switches', body: { name: 'lan', kind: 'private' } }, { method: 'DELETE', path: '/switches/lan' }]) {
+      const response = await call(request);
+      expect(response.status, `${request.method ?? 'GET'} ${request.path}`).toBe(400);
+      expect(errorOf(response)).toMatchObject({ code: 'not-supported', returnValue: ReturnCode.NotSupported, message: expect.stringMatching(/no virtual switch service/) as unknown });
+    }
+  });
+});
+
+describe('switch routes', () => {
+  let switches: FixtureVirtualSwitchManagement;
+  let networked: ApiHarness;
+  const callNetworked = (request: TestRequest): Promise<TestResponse> => send(networked.endpoint, request);
+  const switchFiles = async (): Promise<string[]> => (await readdir(networked.switchDirectory).catch(() => [] as string[])).sort();
+
+  beforeAll(async () => {
+    switches = new FixtureVirtualSwitchManagement();
+    networked = await startApiHarness({ virtualSwitches: switches });
+  });
+  afterAll(() => networked.close());
+
+  it('create a switch: 201, the switch, the completed job and its Location; list and read it with its ports', async () => {
+    const created = await callNetworked({ method: 'POST', path: '/switches', body: { name: 'lan', kind: 'private', notes: 'web tier', maxPorts: 16 } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.headers['location']).toBe('/switches/lan');
+    expect(created.json).toMatchObject({
+      switch: { name: 'lan', kind: 'private', notes: 'web tier', maxPorts: 16, up: true, ports: [], counters: { framesForwarded: 0 } },
+      job: { operation: 'switch.create', state: 7 },
+    });
+    switches.attachPort('lan', { name: 'nic0', vm: 'web-01', macAddress: '00-15-5D-0A-0B-0C', vlan: { mode: 'access', vlanId: 20 }, counters: { framesIn: 3 } });
+
+    const listed = await callNetworked({ path: '/switches', token: testTokens.reader });
+    expect(listed.status).toBe(200);
+    expect((listed.json as { name: string }[]).map((each) => each.name)).toEqual(['lan']);
+    const shown = await callNetworked({ path: '/switches/LAN', token: testTokens.reader });
+    expect(shown.status).toBe(200);
+    expect(shown.json).toMatchObject({ name: 'lan', ports: [{ name: 'nic0', vm: 'web-01', macAddress: '00-15-5D-0A-0B-0C', vlan: { mode: 'access', vlanId: 20 }, counters: { framesIn: 3 } }] });
+    expect(await switchFiles()).toEqual(['lan.json']);
+  });
+
+  it('refuse to delete a switch with ports attached: 409 switch-in-use naming it; delete it once they are gone: 202 with the job', async () => {
+    await callNetworked({ method: 'POST', path: '/switches', body: { name: 'busy', kind: 'internal' } });
+    switches.attachPort('busy', { name: 'nic0', vm: 'db-01', counters: {} });
+
+    const refused = await callNetworked({ method: 'DELETE', path: '/switches/busy' });
+    expect(refused.status).toBe(409);
+    expect(errorOf(refused)).toMatchObject({ code: 'switch-in-use', returnValue: ReturnCode.InvalidState, message: expect.stringContaining('"busy"') as unknown });
+
+    switches.detachPort('busy', 'nic0');
+    const deleted = await callNetworked({ method: 'DELETE', path: '/switches/busy' });
+    expect(deleted.status).toBe(202);
+    expect(deleted.json).toMatchObject({ job: { operation: 'switch.delete', state: 7 } });
+    expect(await switchFiles()).not.toContain('busy.json');
+  });
+
+  it('answer 404 switch-not-found for a switch there is not', async () => {
+    for (const request of [{ path: '/switches/nowhere' }, { method: 'DELETE', path: '/switches/nowhere' }]) {
+      const response = await callNetworked(request);
+      expect(response.status).toBe(404);
+      expect(errorOf(response)).toMatchObject({ code: 'switch-not-found', message: 'there is no virtual switch named "nowhere"' });
+    }
+  });
+
+  it.each([
+    { name: 'a name with a slash', body: { name: 'a/b', kind: 'private' }, field: 'name' },
+    { name: 'a name too long', body: { name: 'n'.repeat(65), kind: 'private' }, field: 'name' },
+    { name: 'no kind', body: { name: 'k1' }, field: 'kind' },
+    { name: 'a kind the service lacks', body: { name: 'k2', kind: 'external' }, field: 'kind' },
+    { name: 'maxPorts of 0', body: { name: 'k3', kind: 'private', maxPorts: 0 }, field: 'maxPorts' },
+    { name: 'an unknown field', body: { name: 'k4', kind: 'private', uplink: 'eth0' }, field: 'uplink' },
+  ])('refuse $name with 400 naming the field $field, writing nothing', async ({ body, field }) => {
+    const before = await switchFiles();
+    const response = await callNetworked({ method: 'POST', path: '/switches', body });
+    expect(response.status, response.text).toBe(400);
+    expect(errorOf(response)).toMatchObject({ code: 'invalid-parameter', returnValue: ReturnCode.InvalidParameter, field });
+    expect(await switchFiles()).toEqual(before);
+  });
+
+  it('refuse a name another switch has, in any case: 409 duplicate-switch-name, field name', async () => {
+    await callNetworked({ method: 'POST', path: '/switches', body: { name: 'dmz', kind: 'private' } });
+    const response = await callNetworked({ method: 'POST', path: '/switches', body: { name: 'DMZ', kind: 'private' } });
+    expect(response.status).toBe(409);
+    expect(errorOf(response)).toMatchObject({ code: 'duplicate-switch-name', field: 'name', returnValue: ReturnCode.InvalidParameter });
+  });
+
+  it('let a reader list and read, but answer 403 to a reader or an operator that creates or deletes, changing nothing', async () => {
+    await callNetworked({ method: 'POST', path: '/switches', body: { name: 'guarded', kind: 'private' } });
+    const before = await switchFiles();
+    for (const token of [testTokens.reader, testTokens.operator]) {
+      for (const request of [{ method: 'POST', path: '/switches', body: { name: 'intruder', kind: 'private' } }, { method: 'DELETE', path: '/switches/guarded' }]) {
+        const response = await callNetworked({ ...request, token });
+        expect(response.status, `${request.method} ${request.path}`).toBe(403);
+        expect(errorOf(response)).toMatchObject({ code: 'access-denied', returnValue: ReturnCode.AccessDenied });
+      }
+    }
+    expect(await switchFiles()).toEqual(before);
+    expect((await callNetworked({ path: '/switches/guarded', token: testTokens.reader })).status).toBe(200);
   });
 });
 

@@ -19,6 +19,7 @@ import type { DocumentedRoute } from './openapi-document.js';
 import { registerOpenApiRoute } from './openapi-routes.js';
 import type { TokenTable } from './token-table.js';
 import { validationFailureOf } from './validation-failure.js';
+import { registerSwitchRoutes } from './switch-routes.js';
 import { registerVmRoutes } from './vm-routes.js';
 
 /** The largest request body accepted: a VM definition is a few KiB. */
@@ -54,7 +55,7 @@ export function authenticatorOf(app: FastifyInstance): CallerAuthenticator {
 
 /**
  * The REST API of `vmms` (DESIGN.md §6) for one listener: JSON routes for VMs, devices, state
- * changes, jobs, the inventory, the host's disk images, Server-Sent Events for events and consoles, Prometheus metrics,
+ * changes, jobs, the inventory, the host's disk images and virtual switches, Server-Sent Events for events and consoles, Prometheus metrics,
  * and its own OpenAPI 3.1 document at `/openapi.json`.
  *
  * Every request is authenticated before its route runs (see {@link CallerAuthenticator}); the
@@ -124,6 +125,7 @@ export function createManagementApi(vmms: Vmms, options: ManagementApiOptions): 
   registerEventRoutes(app, context);
   registerInventoryRoutes(app, context);
   registerImageRoutes(app, context);
+  registerSwitchRoutes(app, context);
   registerMetricsRoutes(app, context);
   registerOpenApiRoute(app, routes, sharedSchemas);
   return app;

@@ -33,6 +33,10 @@ const allowed: Record<ManagementOperation, string> = {
   'image.info': 'ROA',
   'image.convert': 'A',
   'image.check': 'ROA',
+  'switch.list': 'ROA',
+  'switch.get': 'ROA',
+  'switch.create': 'A',
+  'switch.delete': 'A',
 };
 
 const letterOf: Record<string, string> = { reader: 'R', operator: 'O', administrator: 'A' };

@@ -73,6 +73,14 @@ export const managementOperations = Object.freeze({
   'image.convert': { leastRole: Role.Administrator, kind: 'image' },
   /** Check a disk image of the host: open it and read it through. */
   'image.check': { leastRole: Role.Reader, kind: 'read' },
+  /** List the virtual switches of the host. */
+  'switch.list': { leastRole: Role.Reader, kind: 'read' },
+  /** Read one virtual switch: its definition, ports and counters. */
+  'switch.get': { leastRole: Role.Reader, kind: 'read' },
+  /** Create a virtual switch on the host. */
+  'switch.create': { leastRole: Role.Administrator, kind: 'configuration' },
+  /** Delete a virtual switch no VM port is attached to. */
+  'switch.delete': { leastRole: Role.Administrator, kind: 'configuration' },
 } as const satisfies Record<string, OperationPolicy>);
 
 /** The name of a VMMS operation: a key of {@link managementOperations}. */

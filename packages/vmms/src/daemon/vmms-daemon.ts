@@ -12,6 +12,8 @@ import { TokenTable } from '../api/token-table.js';
 import { listenOnUnixSocket } from '../api/unix-socket-listener.js';
 import { FileInventoryStore } from '../inventory/file-inventory-store.js';
 import { InventoryStore } from '../inventory/inventory-store.js';
+import { FileVirtualSwitchStore } from '../inventory/file-virtual-switch-store.js';
+import { VirtualSwitchStore } from '../inventory/virtual-switch-store.js';
 import { Vmms } from '../service/vmms.js';
 
 /** How a daemon runs VM workers: OS child processes under the permission model, or inside its own process. */
@@ -19,7 +21,7 @@ export type WorkerMode = 'process' | 'in-process';
 
 /** Options of {@link startVmmsDaemon}. */
 export interface VmmsDaemonOptions {
-  /** The daemon's directory: `vms/` (the inventory), `resources/<vm id>/`, `cache/`, `vmms.sock`, `tokens.json`. */
+  /** The daemon's directory: `vms/` and `switches/` (the inventory), `resources/<vm id>/`, `cache/`, `vmms.sock`, `tokens.json`. */
   readonly dataDir: string;
   /** The host build: the package whose dependency tree holds the device plugins. */
   readonly hostPackageDir: string;
@@ -54,17 +56,20 @@ const runningFromSource = import.meta.url.endsWith('.ts');
 
 /**
  * Starts the VMMS daemon (`tsvisor host start`): composes the host from the plugins of
- * `hostPackageDir`, loads the inventory of `<dataDir>/vms` (broken files are reported, the rest
- * load; a host build replaces the store by rebinding the `InventoryStore` token in its host module), and serves the management API on `<dataDir>/vmms.sock` (and on TCP if asked, with bearer
+ * `hostPackageDir`, loads the inventory of `<dataDir>/vms` and the virtual switches of
+ * `<dataDir>/switches`, bringing each switch up through the plugins' switch service (broken files
+ * are reported, the rest load; a host build replaces a store by rebinding the `InventoryStore` or
+ * `VirtualSwitchStore` token in its host module), and serves the management API on `<dataDir>/vmms.sock` (and on TCP if asked, with bearer
  * tokens only). VMs run in worker processes under Node's permission model unless `workerMode` is
  * `in-process`.
  */
 export async function startVmmsDaemon(options: VmmsDaemonOptions): Promise<VmmsDaemon> {
   const dataDir = resolve(options.dataDir);
   await mkdir(join(dataDir, 'vms'), { recursive: true, mode: 0o700 });
-  // The default store is bound before the plugins load, so that a host build's module can rebind it.
+  // The default stores are bound before the plugins load, so that a host build's module can rebind them.
   const container = new Container();
   container.bind(InventoryStore).toConstantValue(new FileInventoryStore(join(dataDir, 'vms')));
+  container.bind(VirtualSwitchStore).toConstantValue(new FileVirtualSwitchStore(join(dataDir, 'switches')));
   const composition = await composeHost({
     hostPackageDir: options.hostPackageDir,
     container,
@@ -78,7 +83,9 @@ export async function startVmmsDaemon(options: VmmsDaemonOptions): Promise<VmmsD
     launcher,
     resourceRoot: join(dataDir, 'resources'),
     registry: composition.registry,
+    switchStore: container.get(VirtualSwitchStore),
     ...(composition.imageManagement === undefined ? {} : { images: composition.imageManagement }),
+    ...(composition.virtualSwitchManagement === undefined ? {} : { virtualSwitches: composition.virtualSwitchManagement }),
     ...(options.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: options.shutdownTimeoutMs }),
   });
   await vmms.load();

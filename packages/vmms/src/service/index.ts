@@ -10,3 +10,7 @@ export { imageCreationSchema, imageConversionSchema, imagePathSchema, type Image
 export type { ImageCheckResult, ImageInfo } from '@tsvisor/device-sdk/host';
 export { enabledStateName, healthName, heartbeatName } from './state-names.js';
 export { CONSOLE_HISTORY_CHARS } from './console-history.js';
+export type { VirtualSwitchDetails } from './virtual-switch-details.js';
+export { switchReferencesOf, type SwitchReference } from './switch-references.js';
+export type { VirtualSwitchPortStatus, VirtualSwitchPortVlan } from '@tsvisor/device-sdk/host';
+export { VirtualSwitchNotFoundError, VirtualSwitchNameTakenError, VirtualSwitchInUseError } from '@tsvisor/device-sdk/host';

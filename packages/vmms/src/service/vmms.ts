@@ -1,5 +1,5 @@
 import { DeviceConfigError } from '@tsvisor/device-sdk';
-import type { DeviceClassRegistry, ImageCheckResult, ImageInfo, ImageManagementService } from '@tsvisor/device-sdk/host';
+import type { DeviceClassRegistry, ImageCheckResult, ImageInfo, ImageManagementService, VirtualSwitchManagementService } from '@tsvisor/device-sdk/host';
 import { WorkerCommandError, type VmWorker, type VmWorkerLauncher, type WorkerVmSpec } from '@tsvisor/worker-process';
 import { randomUUID } from 'node:crypto';
 import { access, mkdir } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { Subject, map, merge, type Observable } from 'rxjs';
 import { assertAuthorized } from '../authorization/authorize.js';
 import { managementOperations, type ManagementOperation } from '../authorization/management-operation.js';
 import type { InventoryStore } from '../inventory/inventory-store.js';
+import type { VirtualSwitchStore } from '../inventory/virtual-switch-store.js';
 import { VM_CONFIGURATION_SCHEMA_VERSION, vmConfigurationSchema, type VmConfiguration } from '../inventory/vm-configuration.js';
 import { JobError } from '../jobs/job-error.js';
 import { JobManager } from '../jobs/job-manager.js';
@@ -24,6 +25,9 @@ import type { Caller } from './caller.js';
 import { DeviceNotFoundError } from './device-not-found-error.js';
 import { imageCreationSchema, imageConversionSchema, imagePathSchema } from './image-requests.js';
 import { JobNotFoundError } from './job-not-found-error.js';
+import type { InventoryProblem } from './inventory-problem.js';
+import type { VirtualSwitchDetails } from './virtual-switch-details.js';
+import { VirtualSwitchInventory } from './virtual-switch-inventory.js';
 import { vmDefinitionSchema, vmModificationSchema, type VmDefinition } from './vm-definition.js';
 import { VmNotFoundError } from './vm-not-found-error.js';
 import { VmRuntime } from './vm-runtime.js';
@@ -48,14 +52,13 @@ export interface VmmsOptions {
   readonly powerOffTimeoutMs?: number;
   /** The host's disk image service, contributed by a storage plugin; without one, the image operations are not supported. */
   readonly images?: ImageManagementService;
+  /** Where the definitions of the host's virtual switches are kept; without one, switches are not kept across restarts. */
+  readonly switchStore?: VirtualSwitchStore;
+  /** The host's virtual switch service, contributed by a network plugin; without one, the switch operations are not supported. */
+  readonly virtualSwitches?: VirtualSwitchManagementService;
 }
 
-/** A broken configuration file found when the inventory was loaded. */
-export interface InventoryProblem {
-  readonly file: string;
-  readonly field: string;
-  readonly problem: string;
-}
+export type { InventoryProblem } from './inventory-problem.js';
 
 const workerStates = {
   starting: EnabledState.Starting,
@@ -87,6 +90,7 @@ export class Vmms {
   readonly #options: VmmsOptions;
   readonly #jobs: JobManager;
   readonly #vms = new Map<string, VmRuntime>();
+  readonly #switches: VirtualSwitchInventory;
   readonly #changes = new Subject<VmmsEvent>();
   #problems: readonly InventoryProblem[] = [];
   #closed = false;
@@ -97,19 +101,23 @@ export class Vmms {
   constructor(options: VmmsOptions) {
     this.#options = options;
     this.#jobs = options.jobs ?? new JobManager();
+    this.#switches = new VirtualSwitchInventory(options.switchStore, options.virtualSwitches);
     this.events$ = merge(this.#changes, this.#jobs.events$.pipe(map((job): VmmsEvent => ({ type: 'job', job }))));
   }
 
   /**
-   * Reads the inventory. Files that do not read or validate are kept as {@link inventoryProblems}
-   * (naming file and field) and do not stop the others from loading.
+   * Reads the inventory: the VMs, then the virtual switches, each switch brought up through the
+   * host's virtual switch service. Files that do not read or validate, and switches the service
+   * refuses, are kept as {@link inventoryProblems} (naming file and field) and do not stop the
+   * others from loading.
    */
   async load(): Promise<void> {
     const { store } = this.#options;
     const scan = store.scan ? await store.scan() : undefined;
     const configs = scan ? scan.vms : await store.list();
-    this.#problems = (scan?.problems ?? []).map((error) => ({ file: error.file, field: error.field, problem: error.problem }));
+    const problems: InventoryProblem[] = (scan?.problems ?? []).map((error) => ({ file: error.file, field: error.field, problem: error.problem }));
     for (const config of configs) if (!this.#vms.has(config.id)) this.#vms.set(config.id, new VmRuntime(config));
+    this.#problems = [...problems, ...(await this.#switches.load())];
   }
 
   inventoryProblems(caller: Caller): readonly InventoryProblem[] {
@@ -353,6 +361,46 @@ export class Vmms {
     }
   }
 
+  /** The host's virtual switches, sorted by name, each with its ports and counters now. */
+  listSwitches(caller: Caller): VirtualSwitchDetails[] {
+    assertAuthorized(caller.role, 'switch.list');
+    return this.#switches.list();
+  }
+
+  /** The virtual switch `name` (ignoring case) with its ports and counters now; a `VirtualSwitchNotFoundError` if there is none. */
+  getSwitch(caller: Caller, name: string): VirtualSwitchDetails {
+    assertAuthorized(caller.role, 'switch.get');
+    return this.#switches.get(name);
+  }
+
+  /**
+   * Creates a virtual switch (Hyper-V's `New-VMSwitch`), as a job it waits for: brings it up
+   * through the host's switch service, then writes its definition to the inventory; if the write
+   * fails, the switch is taken down again. Bad input throws a `DeviceConfigError` naming the field
+   * (`name`, `kind`, …), a name another switch has a `VirtualSwitchNameTakenError`; nothing is created.
+   */
+  async createSwitch(caller: Caller, input: unknown): Promise<{ switch: VirtualSwitchDetails; job: Job }> {
+    assertAuthorized(caller.role, 'switch.create');
+    const config = this.#switches.configurationOf(input);
+    let created: VirtualSwitchDetails | undefined;
+    const job = await this.#configurationJob('switch.create', undefined, async () => {
+      created = await this.#switches.create(config);
+    });
+    return { switch: created!, job };
+  }
+
+  /**
+   * Deletes the virtual switch `name` (ignoring case), as a job it waits for: takes it down, then
+   * removes its definition. While VM ports are attached the service refuses with a
+   * `VirtualSwitchInUseError` naming the switch, and nothing changes.
+   */
+  async deleteSwitch(caller: Caller, name: string): Promise<{ job: Job }> {
+    assertAuthorized(caller.role, 'switch.delete');
+    const config = this.#switches.find(name);
+    const job = await this.#configurationJob('switch.delete', undefined, () => this.#switches.delete(config));
+    return { job };
+  }
+
   jobs(caller: Caller): Job[] {
     assertAuthorized(caller.role, 'job.list');
     return this.#jobs.list();
@@ -510,6 +558,13 @@ export class Vmms {
 
   async #powerOn(vm: VmRuntime, progress: ReportProgress): Promise<void> {
     const { config } = vm;
+    try {
+      this.#switches.checkSwitchesOf(config);
+    } catch (error) {
+      // A configuration the host cannot serve: the VM stays Off, its health untouched.
+      this.#setState(vm, EnabledState.Off);
+      throw error;
+    }
     const resourceDir = join(this.#options.resourceRoot, config.id);
     await mkdir(resourceDir, { recursive: true });
     const spec: WorkerVmSpec = { id: config.id, name: config.name, memoryBytes: config.memory, processors: config.processors, devices: config.devices };

@@ -1,5 +1,6 @@
 import { Container } from 'inversify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VirtualSwitchManagementContribution } from '../virtual-switch-management.js';
 import { VspFactoryContribution, type Vsp, type VspBus, type VspFactory } from '../vsp.js';
 import { DuplicateDeviceClassError } from './duplicate-device-class-error.js';
 import { composeHost } from './host-composition.js';
@@ -200,6 +201,59 @@ describe('composeHost', () => {
     expect(composition.container).toBe(container);
     expect(composition.manifests.map((manifest) => manifest.packageName)).toEqual(['@acme/heartbeat', 'guest-only']);
     expect(composition.registry.classes().map((cls) => cls.id)).toEqual(['host.builtin', 'integration.heartbeat']);
+  });
+
+  /**
+   * A host module binding a virtual switch service to the SDK's token beside the factory of its
+   * adapter class `classId`, as a network plugin does; `marker` tells services apart.
+   */
+  function switchServiceModule(classId: string, marker: string): string {
+    return `
+import { ContainerModule } from 'inversify';
+const VspFactoryContribution = Symbol.for('@tsvisor/device-sdk/VspFactory');
+const VirtualSwitchManagementContribution = Symbol.for('@tsvisor/device-sdk/VirtualSwitchManagement');
+const adapter = {
+  deviceClass: { id: ${JSON.stringify(classId)}, interfaceType: 'f8615163-df3e-46c5-913f-f2d2f965ed0e', displayName: 'NIC', config: { parse: () => ({}), jsonSchema: () => ({}) } },
+  create: () => ({ start() {}, async stop() {} }),
+};
+class SwitchService {
+  marker = ${JSON.stringify(marker)};
+  kinds() { return ['private']; }
+  async create(definition) { return { name: definition.name, kind: definition.kind, ports: [], counters: {} }; }
+  async delete() {}
+  get() { return undefined; }
+  list() { return []; }
+}
+export default new ContainerModule(({ bind }) => {
+  bind(VspFactoryContribution).toConstantValue(adapter);
+  bind(SwitchService).toSelf().inSingletonScope();
+  bind(VirtualSwitchManagementContribution).toService(SwitchService);
+});
+`;
+  }
+
+  it('collects the virtual switch management service a plugin contributes, and has none without one', async () => {
+    const host = await writeHost({ '@acme/network': '*' });
+    await writePlugin('node_modules/@acme/network', '@acme/network', ['network.synthetic'], switchServiceModule('network.synthetic', 'acme switches'));
+
+    const { virtualSwitchManagement, container } = await composeHost({ hostPackageDir: host });
+
+    expect(virtualSwitchManagement).toBe(container.get(VirtualSwitchManagementContribution));
+    expect((virtualSwitchManagement as unknown as { marker: string }).marker).toBe('acme switches');
+    expect(virtualSwitchManagement?.kinds()).toEqual(['private']);
+    expect(await virtualSwitchManagement?.create({ name: 'lan', kind: 'private' })).toEqual({ name: 'lan', kind: 'private', ports: [], counters: {} });
+    const bare = await composeHost({ hostPackageDir: await writeHost({ inversify: '*' }) });
+    expect(bare.virtualSwitchManagement).toBeUndefined();
+  });
+
+  it('refuses a second virtual switch management service', async () => {
+    const host = await writeHost({ 'net-a': '*', 'net-b': '*' });
+    await writePlugin('node_modules/net-a', 'net-a', ['network.a'], switchServiceModule('network.a', 'a'));
+    await writePlugin('node_modules/net-b', 'net-b', ['network.b'], switchServiceModule('network.b', 'b'));
+
+    await expect(composeHost({ hostPackageDir: host })).rejects.toThrow(
+      new PluginLoadError('a plugin', 'host', 'contributes a second virtual switch management service: at most one may be bound'),
+    );
   });
 
   it('composes a host without plugins into an empty registry that names what is missing', async () => {

@@ -1,8 +1,9 @@
 import { pathToFileURL } from 'node:url';
-import { Container, ContainerModule } from 'inversify';
+import { Container, ContainerModule, type ServiceIdentifier } from 'inversify';
 import { describeReceived } from '../../config/received-value.js';
 import { ImageManagementContribution, type ImageManagementService } from '../image-management.js';
 import { ManagementProviderContribution, type ManagementProvider } from '../management-provider.js';
+import { VirtualSwitchManagementContribution, type VirtualSwitchManagementService } from '../virtual-switch-management.js';
 import { VspFactoryContribution, type VspFactory } from '../vsp.js';
 import { DeviceClassRegistry } from './device-class-registry.js';
 import { DuplicateDeviceClassError } from './duplicate-device-class-error.js';
@@ -33,6 +34,8 @@ export interface HostComposition {
   readonly managementProviders: ReadonlyMap<string, ManagementProvider>;
   /** The disk image service a plugin contributed, if one did. */
   readonly imageManagement?: ImageManagementService;
+  /** The virtual switch service a plugin contributed, if one did. */
+  readonly virtualSwitchManagement?: VirtualSwitchManagementService;
   /** The export conditions the plugins' entries were resolved with. */
   readonly conditions: readonly string[];
 }
@@ -133,18 +136,18 @@ export async function composePlugins(manifests: readonly PluginManifest[], optio
 
 /**
  * What the host modules loaded into `container` contributed: the registry of their device classes,
- * their management providers by class id, and the image management service, if any. A host that
+ * their management providers by class id, and the image and virtual switch management services, if any. A host that
  * loads plugin modules itself (a worker process loads them from its bundle) calls this once they
  * are loaded.
  *
  * @param manifests - To name the plugins in a {@link DuplicateDeviceClassError}, if known.
  * @throws {@link DuplicateDeviceClassError} for a class served twice, {@link PluginLoadError} for a
- *   class with two management providers or a second image management service.
+ *   class with two management providers, or a second image or virtual switch management service.
  */
 export function deviceContributions(
   container: Container,
   manifests: readonly PluginManifest[] = [],
-): Pick<HostComposition, 'registry' | 'managementProviders' | 'imageManagement'> {
+): Pick<HostComposition, 'registry' | 'managementProviders' | 'imageManagement' | 'virtualSwitchManagement'> {
   // `optional`: with nothing bound at all, Inversify versions differ on whether getAll throws.
   const registry = registryOf(container.getAll(VspFactoryContribution, { optional: true }), manifests);
   const managementProviders = new Map<string, ManagementProvider>();
@@ -158,7 +161,19 @@ export function deviceContributions(
     }
     managementProviders.set(provider.classId, provider);
   }
-  const [imageManagement, second] = container.getAll(ImageManagementContribution, { optional: true });
-  if (second !== undefined) throw new PluginLoadError('a plugin', 'host', 'contributes a second image management service: at most one may be bound');
-  return { registry, managementProviders, ...(imageManagement === undefined ? {} : { imageManagement }) };
+  const imageManagement = soleContribution(container, ImageManagementContribution, 'image management service');
+  const virtualSwitchManagement = soleContribution(container, VirtualSwitchManagementContribution, 'virtual switch management service');
+  return {
+    registry,
+    managementProviders,
+    ...(imageManagement === undefined ? {} : { imageManagement }),
+    ...(virtualSwitchManagement === undefined ? {} : { virtualSwitchManagement }),
+  };
+}
+
+/** The one service bound to `token`, if any; a second is refused as a {@link PluginLoadError} naming `what`. */
+function soleContribution<T>(container: Container, token: ServiceIdentifier<T>, what: string): T | undefined {
+  const [service, second] = container.getAll(token, { optional: true });
+  if (second !== undefined) throw new PluginLoadError('a plugin', 'host', `contributes a second ${what}: at most one may be bound`);
+  return service;
 }

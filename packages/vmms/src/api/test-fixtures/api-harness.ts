@@ -1,10 +1,11 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { composePlugins } from '@tsvisor/device-sdk/host';
+import { composePlugins, type VirtualSwitchManagementService } from '@tsvisor/device-sdk/host';
 import { InProcessWorkerLauncher } from '@tsvisor/worker-process';
 import type { FastifyInstance } from 'fastify';
 import { FileInventoryStore } from '../../inventory/file-inventory-store.js';
+import { FileVirtualSwitchStore } from '../../inventory/file-virtual-switch-store.js';
 import { Vmms } from '../../service/vmms.js';
 import type { ApiTransport } from '../api-transport.js';
 import { createManagementApi } from '../management-api.js';
@@ -24,6 +25,8 @@ export const testTokens = {
 export interface ApiHarness {
   readonly directory: string;
   readonly inventoryDirectory: string;
+  /** Where the VMMS keeps its virtual switch definitions. */
+  readonly switchDirectory: string;
   /** An existing guest program file (never run: no test starts a VM). */
   readonly guestProgram: string;
   readonly vmms: Vmms;
@@ -40,11 +43,13 @@ export interface ApiHarnessOptions {
   /** Written to the inventory before the VMMS loads it: file name → content. */
   readonly inventoryFiles?: Readonly<Record<string, string>>;
   readonly eventKeepAliveMs?: number;
+  /** The host's virtual switch service; none by default, as a host build without a network plugin. */
+  readonly virtualSwitches?: VirtualSwitchManagementService;
 }
 
 /**
- * Starts a {@link Vmms} (a {@link FileInventoryStore} and an in-process launcher over an empty
- * plugin composition) and its management API on a Unix socket, or on TCP at 127.0.0.1, in a new
+ * Starts a {@link Vmms} (a {@link FileInventoryStore}, a {@link FileVirtualSwitchStore} and an
+ * in-process launcher over an empty plugin composition) and its management API on a Unix socket, or on TCP at 127.0.0.1, in a new
  * temporary directory.
  */
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
@@ -53,6 +58,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const store = new FileInventoryStore(inventoryDirectory);
   await mkdir(inventoryDirectory, { recursive: true });
   for (const [name, content] of Object.entries(options.inventoryFiles ?? {})) await writeFile(join(inventoryDirectory, name), content);
+  const switchDirectory = join(directory, 'switches');
   const guestProgram = join(directory, 'guest.ts');
   await writeFile(guestProgram, 'export {};\n');
   const composition = await composePlugins([]);
@@ -61,6 +67,8 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     launcher: new InProcessWorkerLauncher(composition, { workDir: join(directory, 'work') }),
     resourceRoot: join(directory, 'resources'),
     registry: composition.registry,
+    switchStore: new FileVirtualSwitchStore(switchDirectory),
+    ...(options.virtualSwitches === undefined ? {} : { virtualSwitches: options.virtualSwitches }),
   });
   await vmms.load();
 
@@ -86,6 +94,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   return {
     directory,
     inventoryDirectory,
+    switchDirectory,
     guestProgram,
     vmms,
     app,
