@@ -1,5 +1,39 @@
 /**
- * `@tsvisor/network/host`: the host side of networking — the virtual switch.
+ * `@tsvisor/network/host`: the host side of networking — the virtual switch, the host's switch
+ * directory, the synthetic NIC's VSP (netvsp) and its management provider.
  * @packageDocumentation
  */
+import { ManagementProviderContribution, VspFactoryContribution } from '@tsvisor/device-sdk/host';
+import { ContainerModule } from 'inversify';
+import { NetworkManagementProvider } from './management/network-management-provider.js';
+import { NetworkVspFactory } from './netvsp/network-vsp-factory.js';
+import { LocalSwitchDirectory } from './switch-directory/local-switch-directory.js';
+import { SwitchDirectory } from './switch-directory/switch-directory.js';
+
+/**
+ * The host module of `@tsvisor/network`: one {@link LocalSwitchDirectory} for the whole host
+ * (every in-process VM shares its switches), bound as the {@link SwitchDirectory} (a host build
+ * may rebind it), the `network.synthetic` VSP factory and its management provider.
+ */
+export default new ContainerModule(({ bind }) => {
+  bind(LocalSwitchDirectory).toSelf().inSingletonScope();
+  bind(SwitchDirectory).toService(LocalSwitchDirectory);
+  bind(NetworkVspFactory).toSelf().inSingletonScope();
+  bind(VspFactoryContribution).toService(NetworkVspFactory);
+  bind(NetworkManagementProvider).toSelf().inSingletonScope();
+  bind(ManagementProviderContribution).toService(NetworkManagementProvider);
+});
+
 export * from './switch/index.js';
+export { SwitchDirectory, type SwitchPortHandle, type SwitchSummary } from './switch-directory/switch-directory.js';
+export { LocalSwitchDirectory } from './switch-directory/local-switch-directory.js';
+export { UnknownSwitchError } from './switch-directory/unknown-switch-error.js';
+export { NetworkVsp, type NetworkAdapterSettings, type NetworkVspOptions } from './netvsp/network-vsp.js';
+export { NetworkVspFactory } from './netvsp/network-vsp-factory.js';
+export { NetvspChannel, NETVSP_VERSIONS, NETVSP_CONTROL_BACKLOG, netvspSlotSize, type NetvspAdapter } from './netvsp/netvsp-channel.js';
+export { NetvspReceiveBuffer, NETVSP_MAX_BATCH, NETVSP_SLOT_BASE } from './netvsp/netvsp-receive-buffer.js';
+export { RndisControl, NETVSP_SUPPORTED_OIDS, NETVSP_LINK_SPEED, type RndisAdapterState, type RndisControlOutcome } from './netvsp/rndis-control.js';
+export { emptyNetvspCounters, type NetvspCounters } from './netvsp/netvsp-counters.js';
+export { adapterMacAddress, HYPER_V_OUI } from './netvsp/adapter-mac-address.js';
+export { mapGuestBuffer } from './netvsp/guest-buffer-mapping.js';
+export { NetworkManagementProvider } from './management/network-management-provider.js';

@@ -1,0 +1,150 @@
+import type { Channel } from '@tsvisor/device-sdk';
+import type { VscContext, VscDriver } from '@tsvisor/device-sdk/guest';
+import { firstValueFrom } from 'rxjs';
+import { networkSyntheticClass, NETWORK_MAX_MTU } from '../../network-class.js';
+import { ETHERNET_HEADER_SIZE } from '../../protocol/ethernet.js';
+import { readMac } from '../../protocol/mac-address.js';
+import { NVSP_RECEIVE_BUFFER_ID, NVSP_SEND_BUFFER_ID } from '../../protocol/nvsp-buffer.js';
+import { NvspMessageType, NvspStatus } from '../../protocol/nvsp-message-type.js';
+import { encodeNvspMessage, readNvspMessage, type NvspHostMessage, type NvspMessage } from '../../protocol/nvsp-message.js';
+import { NVSP_GUEST_VERSIONS, NvspVersion, ndisVersionFor } from '../../protocol/nvsp-version.js';
+import { RNDIS_MAJOR_VERSION, RNDIS_MINOR_VERSION, RndisMessageType, RndisStatus } from '../../protocol/rndis-message-type.js';
+import { NdisMediaState, NdisPacketFilter, RndisOid, oidU32, readOidMacAddress, readOidU32 } from '../../protocol/rndis-oid.js';
+import { NetvscBringUpError } from './netvsc-bring-up-error.js';
+import { NetworkAdapter } from './network-adapter.js';
+
+const PAGE_SIZE = 4096;
+const NO_INFORMATION = new Uint8Array(0);
+
+/** Options of the {@link NetvscDriver}. */
+export interface NetvscDriverOptions {
+  /** Bytes of the receive buffer, whole pages. Default 256 KiB. */
+  readonly receiveBufferSize?: number;
+  /** Bytes of the send buffer, whole pages. Default 128 KiB. */
+  readonly sendBufferSize?: number;
+  /** NVSP versions proposed, in order. Default newest first, as Linux does. */
+  readonly versions?: readonly number[];
+  /** The MTU asked for; the host's adapter MTU caps it. Default the largest (9000). */
+  readonly mtu?: number;
+  /** The packet filter set at bring-up. Default directed, multicast and broadcast. */
+  readonly packetFilter?: number;
+}
+
+/** Default receive buffer: 256 KiB. */
+export const NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE = 256 * 1024;
+/** Default send buffer: 128 KiB. */
+export const NETVSC_DEFAULT_SEND_BUFFER_SIZE = 128 * 1024;
+
+/**
+ * The netvsc driver: binds to `network.synthetic` offers and brings the adapter up as Linux's
+ * netvsc does (PROTOCOLS.md §4): NVSP INIT from the newest version down, NDIS config and version,
+ * the receive and send buffers (guest pages lent by the kernel and shared with the host), then
+ * RNDIS INITIALIZE, the MAC address, MTU and link state queried, and the packet filter set. The
+ * device is a {@link NetworkAdapter}. Guest-safe: plain JavaScript built-ins only.
+ */
+export class NetvscDriver implements VscDriver<NetworkAdapter> {
+  readonly deviceClass = networkSyntheticClass;
+
+  constructor(private readonly options: NetvscDriverOptions = {}) {}
+
+  async bind(context: VscContext): Promise<NetworkAdapter> {
+    const channel = await context.open();
+    const adapter = new NetworkAdapter(channel);
+    try {
+      await this.bringUp(context, channel, adapter);
+    } catch (error) {
+      adapter.close();
+      channel.close();
+      throw error;
+    }
+    return adapter;
+  }
+
+  unbind(adapter: NetworkAdapter): void {
+    adapter.close();
+  }
+
+  private async bringUp(context: VscContext, channel: Channel, adapter: NetworkAdapter): Promise<void> {
+    const options = this.options;
+    const version = await this.negotiate(channel, options.versions ?? NVSP_GUEST_VERSIONS);
+    if (version >= NvspVersion.V2) {
+      const mtu = options.mtu ?? NETWORK_MAX_MTU;
+      await channel.send({ payload: encodeNvspMessage({ type: NvspMessageType.SEND_NDIS_CONFIG, mtu: mtu + ETHERNET_HEADER_SIZE, capabilities: 0n }) });
+    }
+    const ndis = ndisVersionFor(version);
+    await channel.send({ payload: encodeNvspMessage({ type: NvspMessageType.SEND_NDIS_VERSION, ndisMajorVersion: ndis.major, ndisMinorVersion: ndis.minor }) });
+    const memory = channel.memory;
+    if (!memory) throw new Error('netvsc needs guest memory for its buffers, and the channel has none');
+    const share = (bytes: number): { firstPfn: number; pages: number; view: Uint8Array } => {
+      const pages = Math.ceil(bytes / PAGE_SIZE);
+      const firstPfn = context.allocatePages(pages);
+      return { firstPfn, pages, view: new Uint8Array(memory.buffer, firstPfn * PAGE_SIZE, pages * PAGE_SIZE) };
+    };
+    const pfns = (first: number, count: number) => Array.from({ length: count }, (_, i) => first + i);
+
+    const receive = share(options.receiveBufferSize ?? NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE);
+    channel.registerTransferPageSet(NVSP_RECEIVE_BUFFER_ID, receive.view);
+    // The buffer's pages ride along as one GPA range (tsvisor has no device-buffer GPADLs yet).
+    const receiveReply = await request(channel, { type: NvspMessageType.SEND_RECEIVE_BUFFER, gpadlHandle: receive.firstPfn, id: NVSP_RECEIVE_BUFFER_ID }, receive.firstPfn, receive.pages);
+    if (receiveReply.type !== NvspMessageType.SEND_RECEIVE_BUFFER_COMPLETE || receiveReply.status !== NvspStatus.SUCCESS || receiveReply.numSections !== 1) {
+      throw new NetvscBringUpError('receive buffer', `the host answered ${describe(receiveReply)}`);
+    }
+    const { section } = receiveReply;
+    if (section.endOffset > receive.view.byteLength || section.offset + section.numSubAllocations * section.subAllocationSize > section.endOffset) {
+      throw new NetvscBringUpError('receive buffer', `section ${JSON.stringify(section)} does not fit the ${receive.view.byteLength}-byte buffer`);
+    }
+    const send = share(options.sendBufferSize ?? NETVSC_DEFAULT_SEND_BUFFER_SIZE);
+    const sendReply = await request(channel, { type: NvspMessageType.SEND_SEND_BUFFER, gpadlHandle: send.firstPfn, id: NVSP_SEND_BUFFER_ID }, send.firstPfn, send.pages);
+    if (sendReply.type !== NvspMessageType.SEND_SEND_BUFFER_COMPLETE || sendReply.status !== NvspStatus.SUCCESS) {
+      throw new NetvscBringUpError('send buffer', `the host answered ${describe(sendReply)}`);
+    }
+    if (!(sendReply.sectionSize > 0 && sendReply.sectionSize <= send.view.byteLength)) {
+      throw new NetvscBringUpError('send buffer', `section size ${sendReply.sectionSize} does not fit the ${send.view.byteLength}-byte buffer`);
+    }
+    adapter.useBuffers({ receive: receive.view, send: send.view, sectionSize: sendReply.sectionSize });
+
+    const init = await adapter.control((requestId) => ({
+      type: RndisMessageType.INITIALIZE,
+      requestId,
+      majorVersion: RNDIS_MAJOR_VERSION,
+      minorVersion: RNDIS_MINOR_VERSION,
+      maxTransferSize: sendReply.sectionSize,
+    }));
+    if (init.status !== RndisStatus.SUCCESS) throw new NetvscBringUpError('RNDIS initialize', `status 0x${init.status.toString(16)}`);
+    const query = async (oid: number): Promise<Uint8Array> => {
+      const reply = await adapter.control((requestId) => ({ type: RndisMessageType.QUERY, requestId, oid, information: NO_INFORMATION, deviceVcHandle: 0 }));
+      if (reply.type !== RndisMessageType.QUERY_COMPLETE || reply.status !== RndisStatus.SUCCESS) {
+        throw new NetvscBringUpError(`query of OID 0x${oid.toString(16)}`, `status 0x${reply.status.toString(16)}`);
+      }
+      return reply.information;
+    };
+    adapter.mac = readMac(readOidMacAddress(await query(RndisOid.CURRENT_ADDRESS_802_3), RndisOid.CURRENT_ADDRESS_802_3), 0);
+    adapter.mtu = readOidU32(await query(RndisOid.GEN_MAXIMUM_FRAME_SIZE), RndisOid.GEN_MAXIMUM_FRAME_SIZE);
+    const media = readOidU32(await query(RndisOid.GEN_MEDIA_CONNECT_STATUS), RndisOid.GEN_MEDIA_CONNECT_STATUS);
+    const filter = options.packetFilter ?? NdisPacketFilter.DIRECTED | NdisPacketFilter.MULTICAST | NdisPacketFilter.BROADCAST;
+    const set = await adapter.control((requestId) => ({ type: RndisMessageType.SET, requestId, oid: RndisOid.GEN_CURRENT_PACKET_FILTER, information: oidU32(filter), deviceVcHandle: 0 }));
+    if (set.status !== RndisStatus.SUCCESS) throw new NetvscBringUpError('packet filter', `status 0x${set.status.toString(16)}`);
+    adapter.setLink(media === NdisMediaState.CONNECTED);
+
+    async function request(target: Channel, message: NvspMessage, firstPfn: number, pages: number): Promise<NvspHostMessage> {
+      const completion = await firstValueFrom(
+        target.request({ payload: encodeNvspMessage(message), gpaRanges: [{ byteOffset: 0, byteCount: pages * PAGE_SIZE, pfns: pfns(firstPfn, pages) }] }),
+      );
+      return readNvspMessage(completion.payload, 'host');
+    }
+  }
+
+  /** Proposes each version in turn until the host accepts one. */
+  private async negotiate(channel: Channel, versions: readonly number[]): Promise<number> {
+    for (const version of versions) {
+      const completion = await firstValueFrom(channel.request({ payload: encodeNvspMessage({ type: NvspMessageType.INIT, minProtocolVersion: version, maxProtocolVersion: version }) }));
+      const reply = readNvspMessage(completion.payload, 'host');
+      if (reply.type === NvspMessageType.INIT_COMPLETE && reply.status === NvspStatus.SUCCESS) return version;
+    }
+    throw new NetvscBringUpError('NVSP version', `the host accepted none of ${versions.map((v) => `0x${v.toString(16)}`).join(', ')}`);
+  }
+}
+
+function describe(message: NvspHostMessage): string {
+  return 'status' in message ? `type ${message.type}, status ${message.status}` : `type ${message.type}`;
+}

@@ -1,0 +1,45 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { SwitchPortCounters } from '../switch/switch-port-counters.js';
+import type { SwitchPortOptions } from '../switch/switch-port-options.js';
+import type { SwitchKind } from '../switch/switch-kind.js';
+
+/**
+ * An adapter's place on a virtual switch, as a {@link SwitchDirectory} hands it out: frames go in
+ * with `send` (copied before it returns) and come out through the `receiver` given to `attach`.
+ */
+export interface SwitchPortHandle {
+  /** Name of the switch the port belongs to. */
+  readonly switchName: string;
+  /** Sends `frame[offset, offset + length)` into the switch; false when dropped (and counted). */
+  send(frame: Uint8Array, offset: number, length: number): boolean;
+  /** Leaves the switch; idempotent. */
+  detach(): void;
+  /** The port's counters (the switch's view: spoofed, oversize, queue-full drops…). */
+  readonly counters: Readonly<SwitchPortCounters>;
+}
+
+/** One switch as {@link SwitchDirectory.list} reports it. */
+export interface SwitchSummary {
+  readonly name: string;
+  readonly kind: SwitchKind;
+  /** Ports attached now. */
+  readonly ports: number;
+}
+
+/**
+ * Where the NICs of a host find their virtual switches by name. The in-process
+ * {@link LocalSwitchDirectory} is the default; a directory that reaches switches in another
+ * process fits the same interface (hence `attach` may be asynchronous).
+ */
+export interface SwitchDirectory {
+  /**
+   * Connects a port to the switch named `switchName`.
+   * @throws UnknownSwitchError (or rejects with it) when no switch has that name.
+   */
+  attach(switchName: string, options: SwitchPortOptions): SwitchPortHandle | Promise<SwitchPortHandle>;
+  /** The switches there are. */
+  list(): readonly SwitchSummary[] | Promise<readonly SwitchSummary[]>;
+}
+
+/** The host's switch directory (one per host: every VM of the host shares its switches). */
+export const SwitchDirectory: ServiceIdentifier<SwitchDirectory> = Symbol.for('@tsvisor/network/SwitchDirectory');
