@@ -41,6 +41,31 @@ export const PRIMES_VM: DemoVm = {
 /** Both demo VMs. */
 export const DEMO_VMS: readonly DemoVm[] = [INTEGRATION_VM, PRIMES_VM];
 
+/** The private switch the network VMs share. */
+export const DEMO_SWITCH = 'demo-lan';
+
+/** A VM of the network step: a demo VM with the MAC address (and so the address) of its adapter. */
+export interface NetworkDemoVm extends DemoVm {
+  /** Its adapter's MAC address; the example programs take `10.0.0.NN` from its last octet. */
+  readonly macAddress: string;
+}
+
+/** The echo service of the network step, at 10.0.0.2: answers pings, echoes UDP port 7 until `bye`. */
+export const ECHO_VM: NetworkDemoVm = {
+  name: 'net-echo',
+  notes: 'network-echo: 10.0.0.2 on demo-lan, answers pings and echoes UDP port 7',
+  program: exampleGuest('network-echo'),
+  macAddress: '00-15-5D-00-00-02',
+};
+
+/** The probe of the network step, at 10.0.0.1: pings the echo service and checks UDP echoes. */
+export const PROBE_VM: NetworkDemoVm = {
+  name: 'net-probe',
+  notes: 'network-probe: 10.0.0.1 on demo-lan, pings 10.0.0.2 and checks UDP echoes',
+  program: exampleGuest('network-probe'),
+  macAddress: '00-15-5D-00-00-01',
+};
+
 /** The VM that shows storage: a SCSI controller with one VHDX disk, written and read back by its guest. */
 export const DISK_VM: DemoVm = {
   name: 'disk',

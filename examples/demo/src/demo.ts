@@ -1,8 +1,8 @@
 import type { KvpGetResult } from '@tsvisor/integration/host';
 import { JobState, startVmmsDaemon, type Caller, type Job, type StateChangeOperation, type Vmms, type VmmsDaemon } from '@tsvisor/vmms';
-import { Subscription, filter, share, type Observable } from 'rxjs';
+import { Subscription, filter, share, shareReplay, type Observable } from 'rxjs';
 import { consoleLines } from './console-lines.js';
-import { DEMO_VM_MEMORY, DEMO_VMS, DISK_VM, INTEGRATION_DEVICES, INTEGRATION_VM, PRIMES_VM } from './demo-vms.js';
+import { DEMO_SWITCH, DEMO_VM_MEMORY, DEMO_VMS, DISK_VM, ECHO_VM, INTEGRATION_DEVICES, INTEGRATION_VM, PRIMES_VM, PROBE_VM } from './demo-vms.js';
 import { join } from 'node:path';
 import { JobFailedError } from './job-failed-error.js';
 import { pollUntil } from './poll-until.js';
@@ -39,7 +39,8 @@ export interface DemoOptions {
  * example guest, one the `prime-service`), shows them in a live table, sets a KVP value in one
  * and watches it print it, reads values back from both, shuts both down through their guests;
  * then makes a VHDX disk through the image service, runs a third VM that writes and reads it back,
- * checks the image, and closes the daemon. Any step that fails or takes too long rejects with the reason.
+ * checks the image; then creates a private switch and runs two VMs with a synthetic NIC on it that
+ * ping each other and exchange UDP; and closes the daemon. Any step that fails or takes too long rejects with the reason.
  */
 export async function runDemo({ dataDir, hostPackageDir, screen }: DemoOptions): Promise<void> {
   const daemon = await startVmmsDaemon({ dataDir, hostPackageDir, workerMode: 'in-process', sampleIntervalMs: 250, shutdownTimeoutMs: 15_000 });
@@ -90,6 +91,7 @@ class Demo {
     await this.#exchangeKvpValues();
     await this.#shutDownVms();
     await this.#useADisk();
+    await this.#useANetwork();
   }
 
   /** Stops printing the consoles. */
@@ -198,6 +200,47 @@ class Demo {
     const [info, check] = await Promise.all([this.#vmms.imageInfo(CALLER, { path }), this.#vmms.checkImage(CALLER, { path })]);
     this.#screen.print(`storage: ${path} now ${info.fileSize / 1024 / 1024} MiB on disk; check ${check.ok ? 'ok' : `found ${check.problems.join('; ')}`}`);
     if (!check.ok) throw new Error(`the disk image ${path} does not check: ${check.problems.join('; ')}`);
+  }
+
+  /**
+   * Network: a private switch through the VMMS, two VMs with a synthetic NIC on it, one the echo
+   * service and one the probe, which pings it and exchanges UDP with it; both halt when done. Shows
+   * the switch's ports and counters while they talk, and deletes the switch at the end.
+   */
+  async #useANetwork(): Promise<void> {
+    this.#screen.print();
+    await this.#vmms.createSwitch(CALLER, { name: DEMO_SWITCH, kind: 'private', notes: 'the demo network' });
+    this.#screen.print(`network: created the private switch ${DEMO_SWITCH}`);
+    const lines = new Map<string, Observable<string>>();
+    for (const vm of [ECHO_VM, PROBE_VM]) {
+      const adapter = { class: 'network.synthetic', config: { switch: DEMO_SWITCH, macAddress: vm.macAddress } };
+      await this.#vmms.define(CALLER, { name: vm.name, notes: vm.notes, memory: DEMO_VM_MEMORY, guest: { program: vm.program }, devices: [adapter] });
+      const { text$ } = await this.#vmms.console(CALLER, vm.name);
+      const lines$ = consoleLines(text$).pipe(shareReplay({ bufferSize: 64, refCount: false }));
+      lines.set(vm.name, lines$);
+      this.#subscriptions.add(lines$.subscribe((line) => this.#screen.print(`  [${vm.name}] ${line}`)));
+      this.#screen.print(`  ${vm.name} (${vm.macAddress}), running ${vm.notes}`);
+    }
+    const echoing = withinDeadline(lines.get(ECHO_VM.name)!.pipe(filter((line) => line.includes('echoing UDP'))), STEP_TIMEOUT_MS, `${ECHO_VM.name} listening`);
+    await this.#changeState(ECHO_VM.name, 'vm.run');
+    await echoing;
+    const probed = withinDeadline(lines.get(PROBE_VM.name)!.pipe(filter((line) => line.startsWith('network-probe: done'))), STEP_TIMEOUT_MS, `${PROBE_VM.name} talking to ${ECHO_VM.name}`);
+    await this.#changeState(PROBE_VM.name, 'vm.run');
+    await probed;
+    const lan = this.#vmms.getSwitch(CALLER, DEMO_SWITCH);
+    this.#screen.print(`network: ${DEMO_SWITCH} forwarded ${lan.counters['framesForwarded'] ?? 0} frames (${lan.counters['flooded'] ?? 0} flooded); its ports:`);
+    for (const port of lan.ports) {
+      this.#screen.print(`  ${port.vm ?? port.name} ${port.macAddress ?? ''}: ${port.counters['framesIn'] ?? 0} frames in, ${port.counters['framesOut'] ?? 0} out`);
+    }
+    for (const vm of [PROBE_VM, ECHO_VM]) {
+      const halted = await pollUntil(async () => {
+        const summary = await this.#vmms.get(CALLER, vm.name);
+        return summary.state === 'Off' ? summary : undefined;
+      }, `${vm.name} halting`, STEP_TIMEOUT_MS);
+      if (halted.health !== 'OK') throw new UnhealthyVmError(halted);
+    }
+    await this.#vmms.deleteSwitch(CALLER, DEMO_SWITCH);
+    this.#screen.print(`network: both VMs halted; deleted ${DEMO_SWITCH}`);
   }
 
   /** Requests `operation` of VM `name` and waits for its job to complete. */

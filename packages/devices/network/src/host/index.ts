@@ -3,21 +3,25 @@
  * directory, the synthetic NIC's VSP (netvsp) and its management provider.
  * @packageDocumentation
  */
-import { ManagementProviderContribution, VspFactoryContribution } from '@tsvisor/device-sdk/host';
+import { ManagementProviderContribution, VirtualSwitchManagementContribution, VspFactoryContribution } from '@tsvisor/device-sdk/host';
 import { ContainerModule } from 'inversify';
 import { NetworkManagementProvider } from './management/network-management-provider.js';
 import { NetworkVspFactory } from './netvsp/network-vsp-factory.js';
 import { LocalSwitchDirectory } from './switch-directory/local-switch-directory.js';
 import { SwitchDirectory } from './switch-directory/switch-directory.js';
+import { VirtualSwitchService } from './switch-management/virtual-switch-service.js';
 
 /**
  * The host module of `@tsvisor/network`: one {@link LocalSwitchDirectory} for the whole host
  * (every in-process VM shares its switches), bound as the {@link SwitchDirectory} (a host build
- * may rebind it), the `network.synthetic` VSP factory and its management provider.
+ * may rebind it), the host's virtual switch management service over it, the `network.synthetic`
+ * VSP factory and its management provider.
  */
 export default new ContainerModule(({ bind }) => {
   bind(LocalSwitchDirectory).toSelf().inSingletonScope();
   bind(SwitchDirectory).toService(LocalSwitchDirectory);
+  bind(VirtualSwitchService).toSelf().inSingletonScope();
+  bind(VirtualSwitchManagementContribution).toService(VirtualSwitchService);
   bind(NetworkVspFactory).toSelf().inSingletonScope();
   bind(VspFactoryContribution).toService(NetworkVspFactory);
   bind(NetworkManagementProvider).toSelf().inSingletonScope();
@@ -28,6 +32,7 @@ export * from './switch/index.js';
 export { SwitchDirectory, type SwitchPortHandle, type SwitchSummary } from './switch-directory/switch-directory.js';
 export { LocalSwitchDirectory } from './switch-directory/local-switch-directory.js';
 export { UnknownSwitchError } from './switch-directory/unknown-switch-error.js';
+export { VirtualSwitchService } from './switch-management/virtual-switch-service.js';
 export { NetworkVsp, type NetworkAdapterSettings, type NetworkVspOptions } from './netvsp/network-vsp.js';
 export { NetworkVspFactory } from './netvsp/network-vsp-factory.js';
 export { NetvspChannel, NETVSP_VERSIONS, NETVSP_CONTROL_BACKLOG, netvspSlotSize, type NetvspAdapter } from './netvsp/netvsp-channel.js';

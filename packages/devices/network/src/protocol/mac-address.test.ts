@@ -7,6 +7,7 @@ describe('MAC addresses', () => {
     const mac = macAddress('F2-01-23-45-67-89');
     expect(mac).toBe(0xf2_01_23_45_67_89);
     expect(formatMac(mac)).toBe('f2:01:23:45:67:89');
+    expect(formatMac(mac, 'hyper-v')).toBe('F2-01-23-45-67-89');
     const bytes = new Uint8Array(8);
     writeMac(bytes, 1, mac);
     expect([...bytes]).toEqual([0, 0xf2, 0x01, 0x23, 0x45, 0x67, 0x89, 0]);

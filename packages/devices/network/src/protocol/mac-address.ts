@@ -23,11 +23,14 @@ export function macAddress(text: string): MacAddress {
   return value as MacAddress;
 }
 
-/** `mac` as six lowercase colon-separated hex octets. */
-export function formatMac(mac: MacAddress): string {
+/**
+ * `mac` as six hex octets: lowercase and colon-separated (`00:15:5d:01:02:03`, the default), or
+ * Hyper-V's way, uppercase and dash-separated (`00-15-5D-01-02-03`).
+ */
+export function formatMac(mac: MacAddress, style: 'colon' | 'hyper-v' = 'colon'): string {
   const octets: string[] = [];
   for (let shift = 40; shift >= 0; shift -= 8) octets.push((Math.floor(mac / 2 ** shift) % 256).toString(16).padStart(2, '0'));
-  return octets.join(':');
+  return style === 'colon' ? octets.join(':') : octets.join('-').toUpperCase();
 }
 
 /** Whether `mac` names a group (multicast or broadcast) rather than one station: the I/G bit. */

@@ -6,6 +6,8 @@ import type { PortVlanConfig } from './port-vlan-config.js';
 export interface SwitchPortOptions {
   /** For people and errors, e.g. the VM and adapter name. Default `port<n>`. */
   name?: string;
+  /** The VM whose adapter the port connects, for management (none for the host's port or a test's). */
+  vm?: string;
   /** Takes the frames that leave the switch through this port. */
   receiver: FrameReceiver;
   /** The adapter's own address. With `macAddressSpoofing` off, frames from any other source are dropped. */

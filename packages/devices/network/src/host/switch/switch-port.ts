@@ -4,7 +4,7 @@ import type { FrameReceiver } from './frame-receiver.js';
 import { FrameQueue } from './frame-queue.js';
 import { isGroupMac, isMacAddress, macHigh16, macLow32, type MacAddress } from '../../protocol/mac-address.js';
 import type { PacketCapture } from './packet-capture.js';
-import { DEFAULT_PORT_VLAN, PortVlanMembership, VlanEgress } from './port-vlan-config.js';
+import { DEFAULT_PORT_VLAN, PortVlanMembership, VlanEgress, type PortVlanConfig } from './port-vlan-config.js';
 import type { SwitchPortOptions } from './switch-port-options.js';
 import { emptySwitchPortCounters, type SwitchPortCounters } from './switch-port-counters.js';
 
@@ -29,7 +29,11 @@ export interface SwitchFabric {
 export class SwitchPort {
   readonly counters: SwitchPortCounters = emptySwitchPortCounters();
   readonly name: string;
+  /** The VM whose adapter the port connects, if it was given. */
+  readonly vm: string | undefined;
   readonly macAddress: MacAddress | undefined;
+  /** The port's 802.1Q settings, as given. */
+  readonly vlanConfig: PortVlanConfig;
   /** @internal */
   readonly receiver: FrameReceiver;
   /** @internal */
@@ -61,9 +65,11 @@ export class SwitchPort {
       throw new DeviceConfigError('macAddress', 'must be a unicast 48-bit MAC address');
     }
     this.name = options.name ?? `port${id}`;
+    this.vm = options.vm;
+    this.vlanConfig = options.vlan ?? DEFAULT_PORT_VLAN;
     this.receiver = options.receiver;
     this.macAddress = mac;
-    this.vlan = new PortVlanMembership(options.vlan ?? DEFAULT_PORT_VLAN);
+    this.vlan = new PortVlanMembership(this.vlanConfig);
     this.queue = new FrameQueue(queueDepth, fabric.maxFrameSize);
     this.guarded = mac !== undefined && options.macAddressSpoofing !== true;
     this.guardHigh = mac === undefined ? 0 : macHigh16(mac);
