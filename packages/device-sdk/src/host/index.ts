@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { VspFactoryContribution, type DeviceFileAccess, type Vsp, type VspBus, type VspContext, type VspFactory } from './vsp.js';
+export type { DeviceHostGrant, DeviceHostGrantLease, DeviceHostGrantRequest } from './host-grant.js';
 export {
   ManagementProviderContribution,
   type DeviceManagement,

@@ -2,6 +2,7 @@ import type { HostChannelOffer, HostOfferSpec } from '@tsvisor/vmbus';
 import type { Guid } from '@tsvisor/wire';
 import type { ServiceIdentifier } from 'inversify';
 import type { DeviceClass } from '../device-class.js';
+import type { DeviceHostGrant, DeviceHostGrantLease, DeviceHostGrantRequest } from './host-grant.js';
 
 /** What a VSP may do with the VM's VMBus: offer channels (HostVmbus is one). */
 export interface VspBus {
@@ -18,6 +19,11 @@ export interface VspContext<Config> {
   /** The VM's name, for messages and counters. */
   readonly vmName: string;
   readonly vmbus: VspBus;
+  /**
+   * What the host process granted this device (its factory's {@link VspFactory.grantHostAccess})
+   * when the VM runs in a worker process of its own; absent when the VSP runs in the host process.
+   */
+  readonly hostGrant?: DeviceHostGrant;
 }
 
 /**
@@ -54,6 +60,13 @@ export interface VspFactory<Config = unknown> {
    * them (e.g. to find a differencing disk's parents): the VMMS asks before it starts the worker.
    */
   fileAccess?(config: Config): DeviceFileAccess | Promise<DeviceFileAccess>;
+  /**
+   * Called in the host process before a VM with such a device starts in a worker process of its
+   * own: grants the device what it needs of the host process (e.g. a port on a virtual switch that
+   * lives there), revoked when the worker is gone. The VSP created in the worker finds the grant as
+   * `context.hostGrant`. Devices that need nothing of the host process omit it.
+   */
+  grantHostAccess?(request: DeviceHostGrantRequest<Config>): Promise<DeviceHostGrantLease>;
 }
 
 /**

@@ -3,6 +3,8 @@ export interface WorkerDeviceSpec {
   readonly class: string;
   readonly instanceId: string;
   readonly config: unknown;
+  /** What the host process granted the device (`VspFactory.grantHostAccess`), for a worker process of its own. */
+  readonly hostGrant?: Readonly<Record<string, string>>;
 }
 
 /**

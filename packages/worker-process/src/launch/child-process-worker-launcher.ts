@@ -1,5 +1,5 @@
-import type { HostComposition } from '@tsvisor/device-sdk/host';
-import { fork } from 'node:child_process';
+import type { DeviceHostGrantLease, HostComposition } from '@tsvisor/device-sdk/host';
+import { fork, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkerCommand } from '../control/control-messages.js';
@@ -19,6 +19,9 @@ const REASON_CHARS = 600;
  * model: it may read its own script, read and write the VM's resource directory and the files its
  * devices declare (`VspFactory.fileAccess`, e.g. a disk image), start worker threads (its virtual
  * processors), and nothing else — no other file, no child process, no native addon. Whatever the guest does to it, the VMMS and the other VMs are in other processes.
+ * What a device needs of this process (`VspFactory.grantHostAccess`: a port on a virtual switch
+ * that lives here, say) is granted before the worker starts, handed to its VSP, and revoked when
+ * the worker is gone.
  */
 export class ChildProcessWorkerLauncher implements VmWorkerLauncher {
   readonly #composition: HostComposition;
@@ -47,22 +50,22 @@ export class ChildProcessWorkerLauncher implements VmWorkerLauncher {
     const [script, guestImage, vpRuntime] = await Promise.all([this.program(), this.#images.image(program), this.#images.vpRuntime()]);
     // What the devices need beyond the resource directory (disk images, …), checked with their configurations.
     const access = await Promise.all(vm.devices.map((device, i) => this.#composition.registry.fileAccess(device, `devices[${i}]`)));
-    const child = fork(script, [], {
-      execArgv: [
-        '--experimental-permission',
-        `--allow-fs-read=${script}`,
-        `--allow-fs-read=${resourceDir}`,
-        `--allow-fs-write=${resourceDir}`,
-        ...access.flatMap(({ read }) => read.map((path) => `--allow-fs-read=${path}`)),
-        ...access.flatMap(({ write }) => write.map((path) => `--allow-fs-write=${path}`)),
-        '--allow-worker',
-        '--disable-warning=ExperimentalWarning',
-        '--disable-warning=SecurityWarning',
-      ],
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'advanced',
+    // What they need of this process (a port on a virtual switch here, …): revoked when the worker is gone.
+    const leases = await this.#grantHostAccess(vm);
+    const revokeLeases = (): void => {
+      for (const lease of leases) lease?.revoke();
+    };
+    const devices = vm.devices.map((device, i) => {
+      const lease = leases[i];
+      return lease ? { ...device, hostGrant: lease.grant } : device;
     });
+    let child: ChildProcess;
+    try {
+      child = this.#fork(script, resourceDir, access);
+    } catch (error) {
+      revokeLeases();
+      throw error;
+    }
     let stderrTail = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_BYTES);
@@ -82,6 +85,7 @@ export class ChildProcessWorkerLauncher implements VmWorkerLauncher {
     const exited = new Promise<VmWorkerExit>((resolve) => {
       child.once('exit', async (code, signal) => {
         if (child.connected) await disconnected;
+        revokeLeases();
         const clean = code === 0 && signal === null;
         const tail = stderrTail.trim();
         const reason = clean
@@ -91,23 +95,59 @@ export class ChildProcessWorkerLauncher implements VmWorkerLauncher {
         resolve({ code, signal, reason, clean });
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', resolve);
+        child.once('error', reject);
+      });
+    } catch (error) {
+      revokeLeases();
+      throw error;
+    }
     const sampleIntervalMs = this.#sampleIntervalMs;
     return {
       reports$: connection.reports$,
       exited,
       pid: child.pid,
       start: async () => {
-        await connection.request({ kind: 'start', vm, guestImage, vpRuntime, sampleIntervalMs });
+        await connection.request({ kind: 'start', vm: { ...vm, devices }, guestImage, vpRuntime, sampleIntervalMs });
       },
       request: (request, timeoutMs) => connection.request(request, timeoutMs),
       kill: () => {
         child.kill('SIGKILL');
       },
     };
+  }
+
+  /** Asks each device's class for its host grant; on a refusal, revokes those granted and rejects. */
+  async #grantHostAccess(vm: VmLaunch['vm']): Promise<(DeviceHostGrantLease | undefined)[]> {
+    const results = await Promise.allSettled(vm.devices.map((device, i) => this.#composition.registry.grantHostAccess(device, vm.name, `devices[${i}]`)));
+    const leases = results.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
+    const refused = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (refused) {
+      for (const lease of leases) lease?.revoke();
+      throw refused.reason;
+    }
+    return leases;
+  }
+
+  #fork(script: string, resourceDir: string, access: readonly { read: readonly string[]; write: readonly string[] }[]): ChildProcess {
+    return fork(script, [], {
+      execArgv: [
+        '--experimental-permission',
+        `--allow-fs-read=${script}`,
+        `--allow-fs-read=${resourceDir}`,
+        `--allow-fs-write=${resourceDir}`,
+        ...access.flatMap(({ read }) => read.map((path) => `--allow-fs-read=${path}`)),
+        ...access.flatMap(({ write }) => write.map((path) => `--allow-fs-write=${path}`)),
+        '--allow-worker',
+        '--disable-warning=ExperimentalWarning',
+        '--disable-warning=SecurityWarning',
+      ],
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
   }
 
   close(): Promise<void> {

@@ -55,7 +55,7 @@ function collect(worker: VmWorker): Promise<MotherboardReport[]> {
 describe.each([
   ['in-process', (c: HostComposition) => new InProcessWorkerLauncher(c, { workDir: join(dir, 'work-in'), sampleIntervalMs: 50 })],
   ['child process', (c: HostComposition) => new ChildProcessWorkerLauncher(c, { workDir: join(dir, 'work-child'), sampleIntervalMs: 50 })],
-] as const)('%s worker', (_mode, makeLauncher) => {
+] as const)('%s worker', (mode, makeLauncher) => {
   let launcher: VmWorkerLauncher;
   beforeAll(() => {
     launcher = makeLauncher(composition);
@@ -75,7 +75,16 @@ describe.each([
     expect(all).toContainEqual({ kind: 'heartbeat', heartbeat: 'ok' });
     expect(all).toContainEqual({
       kind: 'devices',
-      devices: [{ class: 'test.host-file', instanceId: '11111111-2222-4333-8444-555555555555', operations: [{ name: 'reads', description: 'How many files the guest asked for' }] }],
+      devices: [
+        {
+          class: 'test.host-file',
+          instanceId: '11111111-2222-4333-8444-555555555555',
+          operations: [
+            { name: 'reads', description: 'How many files the guest asked for' },
+            { name: 'grant', description: 'Whom the host process granted the device to' },
+          ],
+        },
+      ],
     });
     const console = all.flatMap((r) => (r.kind === 'console' ? [r.text] : [])).join('');
     expect(console).toContain(`read ${join(resourceDir, 'own.txt')}: 0 the VM own file`);
@@ -124,6 +133,21 @@ describe.each([
     await worker.exited;
     const failed = (await reports).find((r) => r.kind === 'state' && r.state === 'failed');
     expect(failed).toMatchObject({ kind: 'state', state: 'failed', reason: expect.stringContaining('guest crash') });
+  });
+
+  it('hands a device in a worker process of its own what the host process granted it, and revokes it when the worker is gone', async () => {
+    const factory = composition.registry.factory('test.host-file') as unknown as { revocations: string[] };
+    const child = mode === 'child process';
+    const name = `granted-${child ? 'child' : 'in'}`;
+    const worker = await launcher.launch({ vm: hostFileVm(name), program: await writeReadFilesProgram(dir, [], true), resourceDir });
+    await worker.start();
+    const { grantedTo } = (await worker.request({ kind: 'invoke', instanceId: '11111111-2222-4333-8444-555555555555', operation: 'grant', input: {} })) as { grantedTo: string };
+    // In-process, the VSP runs in the host process itself: it needs no grant.
+    expect(grantedTo).toBe(child ? name : 'none');
+    expect(factory.revocations).not.toContain(name);
+    await worker.request({ kind: 'off' });
+    await worker.exited;
+    expect(factory.revocations.filter((vm) => vm === name)).toEqual(child ? [name] : []);
   });
 });
 

@@ -88,6 +88,25 @@ describe('DeviceClassRegistry', () => {
     await expect(withDisks.fileAccess({ class: 'acme.disk', config: { path: 'relative.img' } }, 'devices[0]')).rejects.toThrow(DeviceConfigError);
   });
 
+  it("asks a device's factory for a host grant with its checked configuration, and hands the grant to the VSP", async () => {
+    const portConfig = schema.object({ switch: schema.string() });
+    const revoked: string[] = [];
+    const ports = {
+      ...recordingFactory(deviceClass('acme.nic', portConfig)),
+      grantHostAccess: ({ config, instanceId, vmName }: { config: { switch: string }; instanceId: string; vmName: string }) =>
+        Promise.resolve({ grant: { endpoint: `/run/${config.switch}.sock`, token: `${vmName}:${instanceId}` }, revoke: () => void revoked.push(vmName) }),
+    };
+    const withPorts = new DeviceClassRegistry([heartbeat, ports] as VspFactory[]);
+    const lease = await withPorts.grantHostAccess({ class: 'acme.nic', config: { switch: 'lan' }, instanceId: INSTANCE }, 'web-01', 'devices[0]');
+    expect(lease?.grant).toEqual({ endpoint: '/run/lan.sock', token: `web-01:${INSTANCE}` });
+    lease?.revoke();
+    expect(revoked).toEqual(['web-01']);
+    expect(await withPorts.grantHostAccess({ class: 'integration.heartbeat', config: {}, instanceId: INSTANCE }, 'web-01')).toBeUndefined();
+    await expect(withPorts.grantHostAccess({ class: 'acme.nic', config: {}, instanceId: INSTANCE }, 'web-01', 'devices[3]')).rejects.toThrow(new DeviceConfigError('devices[3].config.switch', 'is required'));
+    withPorts.createVsp({ class: 'acme.nic', config: { switch: 'lan' }, instanceId: INSTANCE, hostGrant: lease!.grant }, vm);
+    expect(ports.contexts.at(-1)).toMatchObject({ vmName: 'web-01', hostGrant: { endpoint: '/run/lan.sock' } });
+  });
+
   it('does not create a VSP for a class it lacks', () => {
     expect(() => registry.createVsp({ class: 'storage.scsi', config: {}, instanceId: INSTANCE }, vm)).toThrow(MissingDeviceClassError);
   });

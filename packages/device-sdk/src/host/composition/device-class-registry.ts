@@ -3,6 +3,7 @@ import { propertyPath } from '../../config/field-path.js';
 import type { DeviceClass } from '../../device-class.js';
 import { isAbsolute } from 'node:path';
 import { DeviceConfigError } from '../../config/device-config-error.js';
+import type { DeviceHostGrant, DeviceHostGrantLease } from '../host-grant.js';
 import type { DeviceFileAccess, Vsp, VspBus, VspFactory } from '../vsp.js';
 import { DuplicateDeviceClassError } from './duplicate-device-class-error.js';
 import { MissingDeviceClassError } from './missing-device-class-error.js';
@@ -15,6 +16,8 @@ export interface VmDevice {
   readonly config: unknown;
   /** The device's instance GUID, stable across restarts of the VM. */
   readonly instanceId: Guid;
+  /** What the host process granted the device, when it runs in a worker process of its own. */
+  readonly hostGrant?: DeviceHostGrant;
 }
 
 /** The VM a VSP is created for. */
@@ -87,6 +90,21 @@ export class DeviceClassRegistry {
   }
 
   /**
+   * Asks the class of one device of VM `vmName` for what it needs of the host process (its
+   * factory's `grantHostAccess`), before the VM starts in a worker process of its own; undefined
+   * when the class needs nothing. The caller revokes the lease when the worker is gone.
+   *
+   * @throws {@link MissingDeviceClassError} or {@link DeviceConfigError} as {@link createVsp}; what
+   *   the factory rejects with (an unknown switch, say).
+   */
+  async grantHostAccess(device: VmDevice, vmName: string, fieldPrefix = ''): Promise<DeviceHostGrantLease | undefined> {
+    const factory = this.factory(device.class);
+    if (!factory.grantHostAccess) return undefined;
+    const config = factory.deviceClass.config.parse(device.config, propertyPath(fieldPrefix, 'config'));
+    return factory.grantHostAccess({ config, instanceId: device.instanceId, vmName });
+  }
+
+  /**
    * Creates the VSP of one device of a VM: finds its class, validates its configuration with the
    * class's schema and hands the result to the class's factory.
    *
@@ -99,6 +117,13 @@ export class DeviceClassRegistry {
     const factory = this.factory(device.class);
     const { deviceClass } = factory;
     const config = deviceClass.config.parse(device.config, propertyPath(fieldPrefix, 'config'));
-    return factory.create({ deviceClass, config, instanceId: device.instanceId, vmName: vm.name, vmbus: vm.vmbus });
+    return factory.create({
+      deviceClass,
+      config,
+      instanceId: device.instanceId,
+      vmName: vm.name,
+      vmbus: vm.vmbus,
+      ...(device.hostGrant === undefined ? {} : { hostGrant: device.hostGrant }),
+    });
   }
 }

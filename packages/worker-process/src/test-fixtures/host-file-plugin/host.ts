@@ -9,6 +9,8 @@ import { READ_DENIED, READ_FAILED, READ_OK, hostFileClass, type HostFileConfig }
 /** Reads the file a guest names (`[length u32][path]`) and answers `[status u32][length u32][text]`. */
 export class HostFileVsp extends SimpleVsp<HostFileConfig> {
   reads = 0;
+  /** Whom the host process granted this device to (`grantHostAccess`), or `none` in the host process. */
+  readonly grantedTo = this.context.hostGrant?.['vm'] ?? 'none';
 
   protected async run(channel: Channel, signal: AbortSignal): Promise<void> {
     const subscription = channel.packets$.subscribe((packet) => this.serve(channel, packet));
@@ -43,10 +45,13 @@ export class HostFileVsp extends SimpleVsp<HostFileConfig> {
   }
 }
 
-const factory: VspFactory<HostFileConfig> = {
+/** The host-file factory; `revocations` lists the VMs whose grants were revoked, in order. */
+const factory: VspFactory<HostFileConfig> & { readonly revocations: string[] } = {
   deviceClass: hostFileClass,
   create: (context: VspContext<HostFileConfig>) => new HostFileVsp(context),
   fileAccess: (config) => ({ read: config.readable }),
+  revocations: [],
+  grantHostAccess: ({ vmName }) => Promise.resolve({ grant: { vm: vmName }, revoke: () => void factory.revocations.push(vmName) }),
 };
 
 const provider: ManagementProvider<HostFileVsp> = {
@@ -58,6 +63,11 @@ const provider: ManagementProvider<HostFileVsp> = {
         description: 'How many files the guest asked for',
         input: schema.object({ plus: schema.integer({ min: 0, max: 10, default: 0 }) }),
         invoke: async (input: { plus: number }) => ({ reads: vsp.reads + input.plus }),
+      },
+      grant: {
+        description: 'Whom the host process granted the device to',
+        input: schema.object({}),
+        invoke: async () => ({ grantedTo: vsp.grantedTo }),
       },
     },
   }),
