@@ -1,4 +1,4 @@
-import type { Channel } from '@tsvisor/device-sdk';
+import { ChannelStatus, type Channel } from '@tsvisor/device-sdk';
 import type { VscContext, VscDriver } from '@tsvisor/device-sdk/guest';
 import { firstValueFrom } from 'rxjs';
 import { networkSyntheticClass, NETWORK_MAX_MTU } from '../../network-class.js';
@@ -11,9 +11,9 @@ import { NVSP_GUEST_VERSIONS, NvspVersion, ndisVersionFor } from '../../protocol
 import { RNDIS_MAJOR_VERSION, RNDIS_MINOR_VERSION, RndisMessageType, RndisStatus } from '../../protocol/rndis-message-type.js';
 import { NdisMediaState, NdisPacketFilter, RndisOid, oidU32, readOidMacAddress, readOidU32 } from '../../protocol/rndis-oid.js';
 import { NetvscBringUpError } from './netvsc-bring-up-error.js';
+import { NetvscSharedBuffer } from './netvsc-shared-buffer.js';
 import { NetworkAdapter } from './network-adapter.js';
 
-const PAGE_SIZE = 4096;
 const NO_INFORMATION = new Uint8Array(0);
 
 /** Options of the {@link NetvscDriver}. */
@@ -38,33 +38,51 @@ export const NETVSC_DEFAULT_SEND_BUFFER_SIZE = 128 * 1024;
 /**
  * The netvsc driver: binds to `network.synthetic` offers and brings the adapter up as Linux's
  * netvsc does (PROTOCOLS.md §4): NVSP INIT from the newest version down, NDIS config and version,
- * the receive and send buffers (guest pages lent by the kernel and shared with the host), then
- * RNDIS INITIALIZE, the MAC address, MTU and link state queried, and the packet filter set. The
- * device is a {@link NetworkAdapter}. Guest-safe: plain JavaScript built-ins only.
+ * the receive and send buffers (guest pages lent by the kernel, shared with the host as GPADLs and
+ * named by handle), then RNDIS INITIALIZE, the MAC address, MTU and link state queried, and the
+ * packet filter set. The device is a {@link NetworkAdapter}. On unbind the buffers are revoked
+ * (if the channel is still open), then their GPADLs torn down and their pages given back.
+ * Guest-safe: plain JavaScript built-ins only.
  */
 export class NetvscDriver implements VscDriver<NetworkAdapter> {
   readonly deviceClass = networkSyntheticClass;
+  /** The buffers each bound adapter shares with its host. */
+  private readonly shared = new Map<NetworkAdapter, NetvscSharedBuffer[]>();
 
   constructor(private readonly options: NetvscDriverOptions = {}) {}
 
   async bind(context: VscContext): Promise<NetworkAdapter> {
     const channel = await context.open();
     const adapter = new NetworkAdapter(channel);
+    const buffers: NetvscSharedBuffer[] = [];
     try {
-      await this.bringUp(context, channel, adapter);
+      await this.bringUp(context, channel, adapter, buffers);
     } catch (error) {
       adapter.close();
       channel.close();
+      for (const buffer of buffers) await buffer.release();
       throw error;
     }
+    this.shared.set(adapter, buffers);
     return adapter;
   }
 
-  unbind(adapter: NetworkAdapter): void {
+  async unbind(adapter: NetworkAdapter): Promise<void> {
     adapter.close();
+    const buffers = this.shared.get(adapter) ?? [];
+    this.shared.delete(adapter);
+    const channel = adapter.channel;
+    // As Linux's netvsc_device_remove: revoke both buffers (no completion asked), then tear down their GPADLs.
+    if (channel.state === ChannelStatus.Open) {
+      await Promise.all([
+        channel.send({ payload: encodeNvspMessage({ type: NvspMessageType.REVOKE_RECEIVE_BUFFER, id: NVSP_RECEIVE_BUFFER_ID }) }),
+        channel.send({ payload: encodeNvspMessage({ type: NvspMessageType.REVOKE_SEND_BUFFER, id: NVSP_SEND_BUFFER_ID }) }),
+      ]).catch(() => undefined);
+    }
+    for (const buffer of buffers) await buffer.release();
   }
 
-  private async bringUp(context: VscContext, channel: Channel, adapter: NetworkAdapter): Promise<void> {
+  private async bringUp(context: VscContext, channel: Channel, adapter: NetworkAdapter, buffers: NetvscSharedBuffer[]): Promise<void> {
     const options = this.options;
     const version = await this.negotiate(channel, options.versions ?? NVSP_GUEST_VERSIONS);
     if (version >= NvspVersion.V2) {
@@ -75,33 +93,27 @@ export class NetvscDriver implements VscDriver<NetworkAdapter> {
     await channel.send({ payload: encodeNvspMessage({ type: NvspMessageType.SEND_NDIS_VERSION, ndisMajorVersion: ndis.major, ndisMinorVersion: ndis.minor }) });
     const memory = channel.memory;
     if (!memory) throw new Error('netvsc needs guest memory for its buffers, and the channel has none');
-    const share = (bytes: number): { firstPfn: number; pages: number; view: Uint8Array } => {
-      const pages = Math.ceil(bytes / PAGE_SIZE);
-      const firstPfn = context.allocatePages(pages);
-      return { firstPfn, pages, view: new Uint8Array(memory.buffer, firstPfn * PAGE_SIZE, pages * PAGE_SIZE) };
-    };
-    const pfns = (first: number, count: number) => Array.from({ length: count }, (_, i) => first + i);
-
-    const receive = share(options.receiveBufferSize ?? NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE);
-    channel.registerTransferPageSet(NVSP_RECEIVE_BUFFER_ID, receive.view);
-    // The buffer's pages ride along as one GPA range (tsvisor has no device-buffer GPADLs yet).
-    const receiveReply = await request(channel, { type: NvspMessageType.SEND_RECEIVE_BUFFER, gpadlHandle: receive.firstPfn, id: NVSP_RECEIVE_BUFFER_ID }, receive.firstPfn, receive.pages);
+    const receive = await NetvscSharedBuffer.share(context, memory, options.receiveBufferSize ?? NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE);
+    buffers.push(receive);
+    channel.registerTransferPageSet(NVSP_RECEIVE_BUFFER_ID, receive.bytes);
+    const receiveReply = await request(channel, { type: NvspMessageType.SEND_RECEIVE_BUFFER, gpadlHandle: receive.gpadl, id: NVSP_RECEIVE_BUFFER_ID });
     if (receiveReply.type !== NvspMessageType.SEND_RECEIVE_BUFFER_COMPLETE || receiveReply.status !== NvspStatus.SUCCESS || receiveReply.numSections !== 1) {
       throw new NetvscBringUpError('receive buffer', `the host answered ${describe(receiveReply)}`);
     }
     const { section } = receiveReply;
-    if (section.endOffset > receive.view.byteLength || section.offset + section.numSubAllocations * section.subAllocationSize > section.endOffset) {
-      throw new NetvscBringUpError('receive buffer', `section ${JSON.stringify(section)} does not fit the ${receive.view.byteLength}-byte buffer`);
+    if (section.endOffset > receive.bytes.byteLength || section.offset + section.numSubAllocations * section.subAllocationSize > section.endOffset) {
+      throw new NetvscBringUpError('receive buffer', `section ${JSON.stringify(section)} does not fit the ${receive.bytes.byteLength}-byte buffer`);
     }
-    const send = share(options.sendBufferSize ?? NETVSC_DEFAULT_SEND_BUFFER_SIZE);
-    const sendReply = await request(channel, { type: NvspMessageType.SEND_SEND_BUFFER, gpadlHandle: send.firstPfn, id: NVSP_SEND_BUFFER_ID }, send.firstPfn, send.pages);
+    const send = await NetvscSharedBuffer.share(context, memory, options.sendBufferSize ?? NETVSC_DEFAULT_SEND_BUFFER_SIZE);
+    buffers.push(send);
+    const sendReply = await request(channel, { type: NvspMessageType.SEND_SEND_BUFFER, gpadlHandle: send.gpadl, id: NVSP_SEND_BUFFER_ID });
     if (sendReply.type !== NvspMessageType.SEND_SEND_BUFFER_COMPLETE || sendReply.status !== NvspStatus.SUCCESS) {
       throw new NetvscBringUpError('send buffer', `the host answered ${describe(sendReply)}`);
     }
-    if (!(sendReply.sectionSize > 0 && sendReply.sectionSize <= send.view.byteLength)) {
-      throw new NetvscBringUpError('send buffer', `section size ${sendReply.sectionSize} does not fit the ${send.view.byteLength}-byte buffer`);
+    if (!(sendReply.sectionSize > 0 && sendReply.sectionSize <= send.bytes.byteLength)) {
+      throw new NetvscBringUpError('send buffer', `section size ${sendReply.sectionSize} does not fit the ${send.bytes.byteLength}-byte buffer`);
     }
-    adapter.useBuffers({ receive: receive.view, send: send.view, sectionSize: sendReply.sectionSize });
+    adapter.useBuffers({ receive: receive.bytes, send: send.bytes, sectionSize: sendReply.sectionSize });
 
     const init = await adapter.control((requestId) => ({
       type: RndisMessageType.INITIALIZE,
@@ -126,10 +138,8 @@ export class NetvscDriver implements VscDriver<NetworkAdapter> {
     if (set.status !== RndisStatus.SUCCESS) throw new NetvscBringUpError('packet filter', `status 0x${set.status.toString(16)}`);
     adapter.setLink(media === NdisMediaState.CONNECTED);
 
-    async function request(target: Channel, message: NvspMessage, firstPfn: number, pages: number): Promise<NvspHostMessage> {
-      const completion = await firstValueFrom(
-        target.request({ payload: encodeNvspMessage(message), gpaRanges: [{ byteOffset: 0, byteCount: pages * PAGE_SIZE, pfns: pfns(firstPfn, pages) }] }),
-      );
+    async function request(target: Channel, message: NvspMessage): Promise<NvspHostMessage> {
+      const completion = await firstValueFrom(target.request({ payload: encodeNvspMessage(message) }));
       return readNvspMessage(completion.payload, 'host');
     }
   }

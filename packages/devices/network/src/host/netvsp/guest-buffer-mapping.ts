@@ -1,29 +1,29 @@
-import type { IncomingPacket, PageMemory } from '@tsvisor/device-sdk';
+import type { Channel, PageMemory } from '@tsvisor/device-sdk';
 import { ProtocolError } from '@tsvisor/wire';
 
 const PAGE_SIZE = 4096;
 
+/** The pages of a GPADL as `Channel.gpadl` gives them. */
+export type GuestBufferPages = NonNullable<ReturnType<Channel['gpadl']>>;
+
 /**
- * The guest buffer a SEND_RECEIVE_BUFFER or SEND_SEND_BUFFER shares, as one view of guest memory.
- *
- * Hyper-V shares these buffers as GPADLs made with channel-management messages, and the NVSP
- * message names the GPADL. tsvisor's VSC and VSP contracts have no GPADL API for device buffers
- * yet, so netvsc sends the message as a GPA-direct packet whose one range is the buffer (the
- * message's `gpadlHandle` is the buffer's first PFN, for logs). Swapping this function for a
- * GPADL lookup is all the host needs once that API exists. Every PFN is checked to be guest RAM.
- * @throws ProtocolError if the packet is not GPA-direct, not one page-aligned range of whole
- * pages, too large, or not physically contiguous.
+ * The guest buffer a SEND_RECEIVE_BUFFER or SEND_SEND_BUFFER names by its GPADL (PROTOCOLS.md §2,
+ * §4), as one view of guest memory; undefined if its pages are not physically contiguous.
+ * tsvisor writes a buffer through one window of the partition's memory, so it refuses a buffer of
+ * scattered pages rather than copying every frame page by page (its own guests allocate buffers
+ * contiguously; a Linux guest's vmalloc'ed buffer would be refused).
+ * @throws ProtocolError if the GPADL does not describe whole pages, is larger than `maxBytes`, or
+ * lists a PFN that is not guest RAM.
  */
-export function mapGuestBuffer(packet: IncomingPacket, memory: PageMemory, maxBytes: number): Uint8Array {
-  const list = packet.gpaRanges();
-  const fail = (message: string, path: string): ProtocolError => new ProtocolError(message, { layout: 'GpaRange', path });
-  if (list.ranges.length !== 1) throw fail(`a buffer is one range, got ${list.ranges.length}`, 'GpaDirectHeader.rangeCount');
-  const range = list.ranges[0]!;
-  if (range.byteOffset !== 0 || range.byteCount % PAGE_SIZE !== 0) {
-    throw fail(`a buffer is whole pages, got ${range.byteCount} bytes at offset ${range.byteOffset}`, 'GpaRange[0].byteCount');
+export function mapGuestBuffer(pages: GuestBufferPages, memory: PageMemory, maxBytes: number): Uint8Array | undefined {
+  const { pfns, byteOffset, byteCount } = pages;
+  if (pfns.length === 0 || byteOffset !== 0 || byteCount % PAGE_SIZE !== 0 || byteCount !== pfns.length * PAGE_SIZE) {
+    throw new ProtocolError(`a buffer is whole pages, got ${byteCount} bytes at offset ${byteOffset} over ${pfns.length} pages`, { layout: 'Gpadl', path: 'byteCount' });
   }
-  if (range.byteCount > maxBytes) throw fail(`a buffer of ${range.byteCount} bytes exceeds the ${maxBytes} allowed`, 'GpaRange[0].byteCount');
-  const segments = list.segments(memory, 0);
-  if (segments.length !== 1) throw fail('the buffer is not physically contiguous', 'GpaRange[0].pfn');
-  return segments[0]!;
+  if (byteCount > maxBytes) throw new ProtocolError(`a buffer of ${byteCount} bytes exceeds the ${maxBytes} allowed`, { layout: 'Gpadl', path: 'byteCount' });
+  for (let i = 0; i < pfns.length; i++) {
+    if (!memory.isDevicePfn(pfns[i]!)) throw new ProtocolError(`PFN ${pfns[i]} is not guest RAM`, { layout: 'Gpadl', path: `pfn[${i}]` });
+    if (pfns[i] !== pfns[0]! + i) return undefined;
+  }
+  return new Uint8Array(memory.buffer, pfns[0]! * PAGE_SIZE, byteCount);
 }

@@ -47,6 +47,13 @@ export function netvspSlotSize(mtu: number): number {
 const FAILURE_COMPLETE = encodeNvspMessage({ type: NvspMessageType.SEND_RNDIS_PACKET_COMPLETE, status: NvspStatus.FAILURE });
 const SUCCESS_COMPLETE = encodeNvspMessage({ type: NvspMessageType.SEND_RNDIS_PACKET_COMPLETE, status: NvspStatus.SUCCESS });
 const NOTHING = new Uint8Array(0);
+const RECEIVE_BUFFER_FAILURE: NvspMessage = {
+  type: NvspMessageType.SEND_RECEIVE_BUFFER_COMPLETE,
+  status: NvspStatus.FAILURE,
+  numSections: 0,
+  section: { offset: 0, subAllocationSize: 0, numSubAllocations: 0, endOffset: 0 },
+};
+const SEND_BUFFER_FAILURE: NvspMessage = { type: NvspMessageType.SEND_SEND_BUFFER_COMPLETE, status: NvspStatus.FAILURE, sectionSize: 0 };
 
 /**
  * The NetVSP protocol engine of one open channel (PROTOCOLS.md §4): NVSP negotiation and buffers,
@@ -209,9 +216,9 @@ export class NetvspChannel implements RndisAdapterState {
       case NvspMessageType.INIT:
         return encodeNvspMessage({ type: NvspMessageType.INIT_COMPLETE, negotiatedProtocolVersion: 0, maxMdlChainLength: 0, status: NvspStatus.FAILURE });
       case NvspMessageType.SEND_RECEIVE_BUFFER:
-        return receiveBufferFailure();
+        return encodeNvspMessage(RECEIVE_BUFFER_FAILURE);
       case NvspMessageType.SEND_SEND_BUFFER:
-        return encodeNvspMessage({ type: NvspMessageType.SEND_SEND_BUFFER_COMPLETE, status: NvspStatus.FAILURE, sectionSize: 0 });
+        return encodeNvspMessage(SEND_BUFFER_FAILURE);
       case NvspMessageType.SUBCHANNEL:
         return encodeNvspMessage({ type: NvspMessageType.SUBCHANNEL, status: NvspStatus.FAILURE, numSubchannels: 0 });
       default:
@@ -263,22 +270,28 @@ export class NetvspChannel implements RndisAdapterState {
         return;
       }
       case NvspMessageType.SEND_RECEIVE_BUFFER:
-        this.mapReceiveBuffer(packet, message.id);
+        this.mapReceiveBuffer(packet, message.gpadlHandle, message.id);
         return;
       case NvspMessageType.SEND_SEND_BUFFER:
-        this.mapSendBuffer(packet, message.id);
+        this.mapSendBuffer(packet, message.gpadlHandle, message.id);
         return;
       case NvspMessageType.REVOKE_RECEIVE_BUFFER:
+        // From here on the guest may tear the buffer's GPADL down: nothing more is written into it.
         if (message.id !== NVSP_RECEIVE_BUFFER_ID || this.receive === undefined) counters.protocolErrors++;
-        this.receive?.close();
-        this.receive = undefined;
+        else {
+          this.receive.close();
+          this.receive = undefined;
+          this.backlog.length = 0;
+        }
         this.finish(packet, undefined);
         return;
       case NvspMessageType.REVOKE_SEND_BUFFER:
         if (message.id !== NVSP_SEND_BUFFER_ID || this.sendBytes === undefined) counters.protocolErrors++;
-        this.sendBytes = undefined;
-        this.sendView = undefined;
-        this.sendSectionCount = 0;
+        else {
+          this.sendBytes = undefined;
+          this.sendView = undefined;
+          this.sendSectionCount = 0;
+        }
         this.finish(packet, undefined);
         return;
       case NvspMessageType.SUBCHANNEL:
@@ -299,17 +312,37 @@ export class NetvspChannel implements RndisAdapterState {
     return best;
   }
 
-  private mapReceiveBuffer(packet: IncomingPacket, id: number): void {
+  /**
+   * The buffer a SEND_RECEIVE_BUFFER or SEND_SEND_BUFFER names by GPADL handle, or undefined after
+   * counting why not (failure answered by the caller): an unknown handle, one of another device or
+   * torn down (the channel finds none), or scattered pages.
+   * @throws ProtocolError for a GPADL that is not whole pages of guest RAM or is too large.
+   */
+  private mapBuffer(gpadlHandle: number, maxBytes: number): Uint8Array | undefined {
+    const counters = this.adapter.counts;
     const memory = this.channel.memory;
-    if (id !== NVSP_RECEIVE_BUFFER_ID || this.receive !== undefined || memory === undefined) {
-      this.adapter.counts.protocolErrors++;
-      this.finish(packet, receiveBufferFailure());
+    const pages = this.channel.gpadl(gpadlHandle);
+    if (memory === undefined || pages === undefined) {
+      counters.protocolErrors++;
+      return undefined;
+    }
+    const bytes = mapGuestBuffer(pages, memory, maxBytes);
+    if (bytes === undefined) counters.buffersNotContiguous++;
+    return bytes;
+  }
+
+  private mapReceiveBuffer(packet: IncomingPacket, gpadlHandle: number, id: number): void {
+    if (id !== NVSP_RECEIVE_BUFFER_ID || this.receive !== undefined) {
+      this.refuse(packet, RECEIVE_BUFFER_FAILURE);
       return;
     }
-    const bytes = mapGuestBuffer(packet, memory, this.adapter.maxReceiveBufferSize);
+    const bytes = this.mapBuffer(gpadlHandle, this.adapter.maxReceiveBufferSize);
+    if (bytes === undefined) {
+      this.finish(packet, encodeNvspMessage(RECEIVE_BUFFER_FAILURE));
+      return;
+    }
     if (bytes.byteLength < NETVSP_SLOT_BASE + this.slotSize) {
-      this.adapter.counts.protocolErrors++;
-      this.finish(packet, receiveBufferFailure());
+      this.refuse(packet, RECEIVE_BUFFER_FAILURE);
       return;
     }
     const counters = this.adapter.counts;
@@ -322,18 +355,18 @@ export class NetvspChannel implements RndisAdapterState {
     this.finish(packet, encodeNvspMessage({ type: NvspMessageType.SEND_RECEIVE_BUFFER_COMPLETE, status: NvspStatus.SUCCESS, numSections: 1, section: receive.section }));
   }
 
-  private mapSendBuffer(packet: IncomingPacket, id: number): void {
-    const memory = this.channel.memory;
-    const failure = () => encodeNvspMessage({ type: NvspMessageType.SEND_SEND_BUFFER_COMPLETE, status: NvspStatus.FAILURE, sectionSize: 0 });
-    if (id !== NVSP_SEND_BUFFER_ID || this.sendBytes !== undefined || memory === undefined) {
-      this.adapter.counts.protocolErrors++;
-      this.finish(packet, failure());
+  private mapSendBuffer(packet: IncomingPacket, gpadlHandle: number, id: number): void {
+    if (id !== NVSP_SEND_BUFFER_ID || this.sendBytes !== undefined) {
+      this.refuse(packet, SEND_BUFFER_FAILURE);
       return;
     }
-    const bytes = mapGuestBuffer(packet, memory, this.adapter.maxSendBufferSize);
+    const bytes = this.mapBuffer(gpadlHandle, this.adapter.maxSendBufferSize);
+    if (bytes === undefined) {
+      this.finish(packet, encodeNvspMessage(SEND_BUFFER_FAILURE));
+      return;
+    }
     if (bytes.byteLength < this.sectionSize) {
-      this.adapter.counts.protocolErrors++;
-      this.finish(packet, failure());
+      this.refuse(packet, SEND_BUFFER_FAILURE);
       return;
     }
     this.sendBytes = bytes;
@@ -449,13 +482,4 @@ export class NetvspChannel implements RndisAdapterState {
 
 function readU32(bytes: Uint8Array, at: number): number {
   return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
-}
-
-function receiveBufferFailure(): Uint8Array {
-  return encodeNvspMessage({
-    type: NvspMessageType.SEND_RECEIVE_BUFFER_COMPLETE,
-    status: NvspStatus.FAILURE,
-    numSections: 0,
-    section: { offset: 0, subAllocationSize: 0, numSubAllocations: 0, endOffset: 0 },
-  });
 }

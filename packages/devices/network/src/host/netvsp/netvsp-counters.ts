@@ -30,6 +30,11 @@ export interface NetvspCounters {
   controlMessages: number;
   /** Control responses and status indications lost: no receive slot and the backlog was full. */
   controlDropped: number;
+  /**
+   * Receive or send buffers refused because their GPADL's pages are not physically contiguous
+   * (tsvisor maps a buffer as one window of guest memory): answered with a failure status.
+   */
+  buffersNotContiguous: number;
   /** Malformed or out-of-place NVSP or RNDIS messages from the guest (answered with a failure, or ignored). */
   protocolErrors: number;
   /** Channels that faulted (the guest broke the ring protocol). */
@@ -53,6 +58,7 @@ export function emptyNetvspCounters(): NetvspCounters {
     receivePackets: 0,
     controlMessages: 0,
     controlDropped: 0,
+    buffersNotContiguous: 0,
     protocolErrors: 0,
     channelFaults: 0,
   };

@@ -7,7 +7,14 @@ import { encodeNvspMessage, readNvspMessage } from '../../protocol/nvsp-message.
 import { RndisMessageType } from '../../protocol/rndis-message-type.js';
 import { encodeRndisMessage } from '../../protocol/rndis-message.js';
 import { writeRndisPacketHeader } from '../../protocol/rndis-packet.js';
-import { collectFrames, connectNic, testFrame, type TestNic } from '../../test-fixtures/nic-test-bed.js';
+import { connectDevice } from '@tsvisor/device-sdk/testing';
+import type { VscContext } from '@tsvisor/device-sdk/guest';
+import { NetvscDriver } from '../../guest/netvsc/netvsc-driver.js';
+import type { NetworkAdapter } from '../../guest/netvsc/network-adapter.js';
+import { networkSyntheticClass, type NetworkAdapterConfig } from '../../network-class.js';
+import { NVSP_RECEIVE_BUFFER_ID, NVSP_SEND_BUFFER_ID } from '../../protocol/nvsp-buffer.js';
+import { NIC_DRIVER_PAGES, collectFrames, connectNic, testFrame, type TestNic } from '../../test-fixtures/nic-test-bed.js';
+import { NetworkVsp } from './network-vsp.js';
 import { LocalSwitchDirectory } from '../switch-directory/local-switch-directory.js';
 
 /** The test bed's pages for raw requests: right after the primary channel's rings (2 × 32 pages). */
@@ -20,9 +27,14 @@ afterEach(async () => {
   nics = [];
 });
 
-async function pair(): Promise<{ a: TestNic; b: TestNic }> {
+function lab(): LocalSwitchDirectory {
   const directory = new LocalSwitchDirectory();
   directory.create({ name: 'lab', kind: 'private' });
+  return directory;
+}
+
+async function pair(): Promise<{ a: TestNic; b: TestNic }> {
+  const directory = lab();
   const a = await connectNic(directory, { switch: 'lab', macAddress: '00-15-5D-00-00-0A' });
   const b = await connectNic(directory, { switch: 'lab', macAddress: '00-15-5D-00-00-0B' });
   nics.push(a, b);
@@ -70,8 +82,9 @@ describe('netvsp facing a hostile guest', () => {
     ['a message cut short (INIT of 4 bytes)', () => u32s(NvspMessageType.INIT), undefined, { type: NvspMessageType.INIT_COMPLETE, status: NvspStatus.FAILURE }],
     ['a second INIT', () => encodeNvspMessage({ type: NvspMessageType.INIT, minProtocolVersion: 0x2, maxProtocolVersion: 0x60001 }), undefined, { type: NvspMessageType.INIT_COMPLETE, status: NvspStatus.FAILURE }],
     ['a message only hosts send', () => encodeNvspMessage({ type: NvspMessageType.INIT_COMPLETE, negotiatedProtocolVersion: 0, maxMdlChainLength: 0, status: 1 }), undefined, FAILED_108],
-    ['a second receive buffer', () => encodeNvspMessage({ type: NvspMessageType.SEND_RECEIVE_BUFFER, gpadlHandle: 1, id: 0xcafe }), new Uint8Array(PAGE), { type: NvspMessageType.SEND_RECEIVE_BUFFER_COMPLETE, status: NvspStatus.FAILURE }],
-    ['a send buffer with another id', () => encodeNvspMessage({ type: NvspMessageType.SEND_SEND_BUFFER, gpadlHandle: 1, id: 5 }), new Uint8Array(PAGE), { type: NvspMessageType.SEND_SEND_BUFFER_COMPLETE, status: NvspStatus.FAILURE }],
+    ['a second receive buffer', () => encodeNvspMessage({ type: NvspMessageType.SEND_RECEIVE_BUFFER, gpadlHandle: 1, id: 0xcafe }), undefined, { type: NvspMessageType.SEND_RECEIVE_BUFFER_COMPLETE, status: NvspStatus.FAILURE }],
+    ['a send buffer with another id', () => encodeNvspMessage({ type: NvspMessageType.SEND_SEND_BUFFER, gpadlHandle: 1, id: 5 }), undefined, { type: NvspMessageType.SEND_SEND_BUFFER_COMPLETE, status: NvspStatus.FAILURE }],
+    ['a revoke of a buffer id it never shared', () => encodeNvspMessage({ type: NvspMessageType.REVOKE_SEND_BUFFER, id: 7 }), undefined, undefined],
     ['an RNDIS packet in a section past the send buffer', () => rndisPacketMessage(NvspChannelType.DATA, 100_000, 60), undefined, FAILED_108],
     ['an RNDIS packet longer than a section', () => rndisPacketMessage(NvspChannelType.DATA, 0, 1_000_000), undefined, FAILED_108],
     ['an RNDIS packet of an unknown channel type', () => rndisPacketMessage(7), rndisPacketWith(60), FAILED_108],
@@ -161,5 +174,105 @@ describe('netvsp facing a hostile guest', () => {
     expect(b.vsp.counters().framesSent).toBe(1);
     // No exception escaped the VSP's packet handler (the channel would count it).
     expect(a.bed.host.counters().subscriberErrors).toBe(0);
+  });
+});
+
+/** A NIC whose driver's kernel context the test keeps, to make GPADLs of its own; `extraGpadls` are made first (their handles then differ from another NIC's). */
+async function nicWithContext(directory: LocalSwitchDirectory, macAddress: string, extraGpadls = 0): Promise<TestNic & { context: VscContext; driver: NetvscDriver }> {
+  const driver = new NetvscDriver();
+  let context: VscContext | undefined;
+  const bed = await connectDevice({
+    factory: { deviceClass: networkSyntheticClass, create: (vspContext) => new NetworkVsp(vspContext as never, directory) },
+    driver: {
+      deviceClass: driver.deviceClass,
+      bind: async (given: VscContext): Promise<NetworkAdapter> => {
+        context = given;
+        for (let i = 0; i < extraGpadls; i++) await given.createGpadl(given.allocatePages(1), 1);
+        return driver.bind(given);
+      },
+      unbind: (adapter: NetworkAdapter) => driver.unbind(adapter),
+    },
+    config: { switch: 'lab', macAddress } satisfies Partial<Record<keyof NetworkAdapterConfig, unknown>>,
+    driverPages: NIC_DRIVER_PAGES,
+  });
+  const nic = { bed, vsp: bed.vsp as NetworkVsp, adapter: bed.device, context: context!, driver };
+  nics.push(nic);
+  return nic;
+}
+
+/** A GPADL of `pages` fresh driver pages of `nic`. */
+async function freshGpadl(nic: { context: VscContext }, pages: number): Promise<number> {
+  return nic.context.createGpadl(nic.context.allocatePages(pages), pages);
+}
+
+const RECEIVE_FAILED = { type: NvspMessageType.SEND_RECEIVE_BUFFER_COMPLETE, status: NvspStatus.FAILURE, numSections: 0 };
+const SEND_FAILED = { type: NvspMessageType.SEND_SEND_BUFFER_COMPLETE, status: NvspStatus.FAILURE, sectionSize: 0 };
+const shareReceive = (gpadlHandle: number) => encodeNvspMessage({ type: NvspMessageType.SEND_RECEIVE_BUFFER, gpadlHandle, id: NVSP_RECEIVE_BUFFER_ID });
+const shareSend = (gpadlHandle: number) => encodeNvspMessage({ type: NvspMessageType.SEND_SEND_BUFFER, gpadlHandle, id: NVSP_SEND_BUFFER_ID });
+
+describe('netvsp buffers named by GPADL', () => {
+  it('stops writing the receive buffer on REVOKE, refuses an unknown, foreign or torn-down handle, and takes a good one', async () => {
+    const directory = lab();
+    const a = await nicWithContext(directory, '00-15-5D-00-00-0A');
+    const b = await nicWithContext(directory, '00-15-5D-00-00-0B', 4);
+    expect(await raw(a, encodeNvspMessage({ type: NvspMessageType.REVOKE_RECEIVE_BUFFER, id: NVSP_RECEIVE_BUFFER_ID }))).toHaveLength(0);
+    b.adapter.send(testFrame(a.adapter.mac, b.adapter.mac));
+    await vi.waitFor(() => expect(a.vsp.counters().receiveDroppedNotReady).toBe(1), { timeout: 10_000 });
+    expect(a.vsp.counters()).toMatchObject({ framesReceived: 0, freeReceiveSlots: 0 });
+    const tornDown = await freshGpadl(a, 16);
+    await a.context.teardownGpadl(tornDown);
+    // B made four GPADLs before its buffers, so its receive buffer's handle is one A never had.
+    const foreign = 0x1005;
+    expect([b.bed.host.gpadl(foreign)?.pfns.length, a.bed.host.gpadl(foreign)]).toEqual([64, undefined]);
+    for (const handle of [0xdead_beef, foreign, tornDown]) expect(readNvspMessage(await raw(a, shareReceive(handle)), 'host')).toMatchObject(RECEIVE_FAILED);
+    expect(a.vsp.counters().protocolErrors).toBe(3);
+    const reply = readNvspMessage(await raw(a, shareReceive(await freshGpadl(a, 16))), 'host');
+    expect(reply).toMatchObject({ type: NvspMessageType.SEND_RECEIVE_BUFFER_COMPLETE, status: NvspStatus.SUCCESS, numSections: 1 });
+    // 16 pages: forty 1600-byte slots.
+    expect(a.vsp.counters()).toMatchObject({ protocolErrors: 3, freeReceiveSlots: 40 });
+  });
+
+  it('fails sends from a revoked send buffer, and takes a new one by handle', async () => {
+    const directory = lab();
+    const a = await nicWithContext(directory, '00-15-5D-00-00-0A');
+    const b = await nicWithContext(directory, '00-15-5D-00-00-0B');
+    expect(await raw(a, encodeNvspMessage({ type: NvspMessageType.REVOKE_SEND_BUFFER, id: NVSP_SEND_BUFFER_ID }))).toHaveLength(0);
+    a.adapter.send(testFrame(b.adapter.mac, a.adapter.mac));
+    await vi.waitFor(() => expect(a.adapter.counters.sendFailed).toBe(1), { timeout: 10_000 });
+    expect(a.vsp.counters()).toMatchObject({ framesSent: 0, protocolErrors: 1 });
+    expect(readNvspMessage(await raw(a, shareSend(0xdead_beef)), 'host')).toMatchObject(SEND_FAILED);
+    const reply = readNvspMessage(await raw(a, shareSend(await freshGpadl(a, 8))), 'host');
+    expect(reply).toMatchObject({ type: NvspMessageType.SEND_SEND_BUFFER_COMPLETE, status: NvspStatus.SUCCESS, sectionSize: 1600 });
+    expect(a.vsp.counters().protocolErrors).toBe(2);
+  });
+
+  it('refuses a buffer of scattered pages with a failure, counted apart', async () => {
+    const directory = lab();
+    const a = await nicWithContext(directory, '00-15-5D-00-00-0A');
+    await raw(a, encodeNvspMessage({ type: NvspMessageType.REVOKE_RECEIVE_BUFFER, id: NVSP_RECEIVE_BUFFER_ID }));
+    const first = a.context.allocatePages(8);
+    vi.spyOn(a.bed.host, 'gpadl').mockReturnValue({ pfns: [first, first + 1, first + 4, first + 5], byteOffset: 0, byteCount: 4 * PAGE });
+    expect(readNvspMessage(await raw(a, shareReceive(0x2000)), 'host')).toMatchObject(RECEIVE_FAILED);
+    expect(a.vsp.counters()).toMatchObject({ buffersNotContiguous: 1, protocolErrors: 0 });
+    vi.mocked(a.bed.host.gpadl).mockReturnValue({ pfns: [first, first + 1], byteOffset: 0, byteCount: 6000 });
+    expect(readNvspMessage(await raw(a, shareReceive(0x2000)), 'host')).toMatchObject(RECEIVE_FAILED);
+    expect(a.vsp.counters()).toMatchObject({ buffersNotContiguous: 1, protocolErrors: 1 });
+  });
+
+  it('on unbind revokes both buffers, then tears their GPADLs down', async () => {
+    const directory = lab();
+    const a = await nicWithContext(directory, '00-15-5D-00-00-0A');
+    const handles = [0x1001, 0x1002];
+    expect(handles.map((h) => a.bed.host.gpadl(h) !== undefined)).toEqual([true, true]);
+    const steps: string[] = [];
+    const send = a.bed.guest.send.bind(a.bed.guest);
+    vi.spyOn(a.bed.guest, 'send').mockImplementation((packet) => (steps.push(`send ${new DataView(packet.payload.buffer).getUint32(0, true)}`), send(packet)));
+    const teardown = a.context.teardownGpadl.bind(a.context);
+    vi.spyOn(a.context, 'teardownGpadl').mockImplementation((gpadl) => (steps.push(`teardown 0x${gpadl.toString(16)}`), teardown(gpadl)));
+    await a.driver.unbind(a.adapter);
+    expect(steps).toEqual(['send 103', 'send 106', 'teardown 0x1001', 'teardown 0x1002']);
+    expect(handles.map((h) => a.bed.host.gpadl(h))).toEqual([undefined, undefined]);
+    await vi.waitFor(() => expect(a.vsp.guestReady).toBe(false), { timeout: 10_000 });
+    expect(a.vsp.counters()).toMatchObject({ protocolErrors: 0, freeReceiveSlots: 0 });
   });
 });
