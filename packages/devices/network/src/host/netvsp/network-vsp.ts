@@ -7,6 +7,7 @@ import type { PortVlanConfig } from '../switch/port-vlan-config.js';
 import type { SwitchPortCounters } from '../switch/switch-port-counters.js';
 import type { SwitchDirectory, SwitchPortHandle } from '../switch-directory/switch-directory.js';
 import { adapterMacAddress } from './adapter-mac-address.js';
+import { adapterPortOptions } from './adapter-port-options.js';
 import { NETVSP_VERSIONS, NetvspChannel, type NetvspAdapter } from './netvsp-channel.js';
 import { emptyNetvspCounters, type NetvspCounters } from './netvsp-counters.js';
 
@@ -60,13 +61,7 @@ export class NetworkVsp extends SimpleVsp<NetworkAdapterConfig> implements Netvs
   /** Attaches to the switch (an unknown switch fails the start, naming it), then offers the channel. */
   override async start(): Promise<void> {
     const { config, vmName, instanceId } = this.context;
-    this.port = await this.directory.attach(config.switch, {
-      name: `${vmName}/${instanceId}`,
-      receiver: this,
-      macAddress: this.mac,
-      macAddressSpoofing: config.macAddressSpoofing,
-      ...(config.vlan !== undefined ? { vlan: config.vlan } : {}),
-    });
+    this.port = await this.directory.attach(config.switch, { ...adapterPortOptions(config, vmName, instanceId), receiver: this });
     super.start();
   }
 
