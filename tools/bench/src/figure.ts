@@ -24,8 +24,14 @@ export interface Suite {
 export async function median(runs: number, measure: () => Promise<number>): Promise<number> {
   const values: number[] = [];
   for (let i = 0; i < runs; i++) values.push(await measure());
-  values.sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)]!;
+  return medianOf(values);
+}
+
+/** The median of `values` (the upper one of an even count); throws on none. */
+export function medianOf(values: readonly number[]): number {
+  if (values.length === 0) throw new RangeError('the median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Renders figures as an aligned text table. */

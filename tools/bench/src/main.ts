@@ -1,12 +1,14 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { benchResultsDir } from './bench-results.js';
 import { formatTable, type Suite, type SuiteResult } from './figure.js';
 import { hypercallSuite } from './suites/hypercall.js';
 import { vmbusSuite } from './suites/vmbus.js';
+import { networkSuite } from './suites/network.js';
 import { storageSuite } from './suites/storage.js';
 import { vmmsSuite } from './suites/vmms.js';
 
-const suites: readonly Suite[] = [hypercallSuite, vmbusSuite, vmmsSuite, storageSuite];
+const suites: readonly Suite[] = [hypercallSuite, vmbusSuite, vmmsSuite, storageSuite, networkSuite];
 
 async function main(argv: readonly string[]): Promise<number> {
   const name = argv[0];
@@ -18,9 +20,7 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(`suite ${suite.name}: ${suite.description}\n`);
   const result: SuiteResult = { suite: suite.name, figures: await suite.run() };
   console.log(formatTable(result));
-  const dir = join(process.cwd(), 'bench-results');
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `${suite.name}.json`);
+  const file = join(await benchResultsDir(), `${suite.name}.json`);
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nwritten to ${file}`);
   return 0;

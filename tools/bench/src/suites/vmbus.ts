@@ -6,6 +6,7 @@ import { postMessageRoundTripMicros, postMessageThroughput } from '../baselines/
 import { BENCH_DEVICE_INSTANCE, BENCH_DEVICE_TYPE } from '../guests/bench-device.js';
 import { median, type Figure, type Suite } from '../figure.js';
 import { RING_PAGES } from '../guests/ring-writer.js';
+import { medianWindowRate } from '../window-rate.js';
 
 const RUNS = 5;
 const WINDOW_MS = 400;
@@ -16,15 +17,8 @@ const SIZES: readonly [string, number][] = [
 ];
 
 /** The median over {@link RUNS} windows (after one warm-up window) of how fast `count()` grows, per second. */
-async function medianRate(count: () => number): Promise<number> {
-  const sample = async (): Promise<number> => {
-    const from = count();
-    const start = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
-    return (count() - from) / ((performance.now() - start) / 1000);
-  };
-  await sample();
-  return median(RUNS, sample);
+function medianRate(count: () => number): Promise<number> {
+  return medianWindowRate(count, { windows: RUNS, windowMs: WINDOW_MS });
 }
 
 /** Packets per second a VP's raw RingWriter gets to a host RingReader, for one payload size. */
