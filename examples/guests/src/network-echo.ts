@@ -1,8 +1,8 @@
 import type { Machine } from '@tsvisor/guest';
-import { formatIpv4, formatMac, IpStack, type NetworkAdapter } from '@tsvisor/network/guest';
+import { formatIpv4 } from '@tsvisor/network/guest';
 import { decodeUtf8 } from '@tsvisor/wire';
-import { tickIpStack } from './ip-stack-clock.js';
-import { ECHO_PORT, GOODBYE, LAN_NETMASK, lanAddress } from './lan-address.js';
+import { ECHO_PORT, GOODBYE } from './lan-address.js';
+import { startLanIpStack } from './lan-ip-stack.js';
 
 /**
  * Example guest program: brings up an IP stack on the VM's synthetic NIC (address `10.0.0.NN` for
@@ -10,16 +10,11 @@ import { ECHO_PORT, GOODBYE, LAN_NETMASK, lanAddress } from './lan-address.js';
  * until one says `bye`; then exits 0.
  */
 export default async function networkEcho(machine: Machine): Promise<number> {
-  const adapter = machine.devices.first<NetworkAdapter>('network.synthetic');
-  if (!adapter) {
-    machine.console.log('network-echo: no network adapter');
-    return 1;
-  }
-  const address = lanAddress(adapter.mac);
-  const stack = new IpStack(adapter, { address, netmask: LAN_NETMASK, clock: () => machine.clock.now() });
-  const stopTicking = tickIpStack(machine, stack);
+  const lan = startLanIpStack(machine, 'network-echo');
+  if (!lan) return 1;
+  const { stack } = lan;
   const socket = stack.bind(ECHO_PORT);
-  machine.console.log(`network-echo: ${formatIpv4(address)} (${formatMac(adapter.mac)}, MTU ${adapter.mtu}) echoing UDP port ${ECHO_PORT}`);
+  machine.console.log(`network-echo: echoing UDP port ${ECHO_PORT}`);
   try {
     for (;;) {
       const message = await socket.nextMessage();
@@ -29,8 +24,7 @@ export default async function networkEcho(machine: Machine): Promise<number> {
       if (text === GOODBYE) break;
     }
   } finally {
-    stopTicking();
-    stack.close();
+    lan.close();
   }
   machine.console.log(`network-echo: done; ${stack.counters.icmp.sent} ICMP messages and ${stack.counters.udp.sent} datagrams sent`);
   return 0;

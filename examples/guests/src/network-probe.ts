@@ -1,8 +1,8 @@
 import type { Machine } from '@tsvisor/guest';
-import { formatIpv4, formatMac, ipv4Address, IpStack, type NetworkAdapter, type UdpMessage } from '@tsvisor/network/guest';
+import { formatIpv4, ipv4Address, type UdpMessage } from '@tsvisor/network/guest';
 import { decodeUtf8, encodeUtf8 } from '@tsvisor/wire';
-import { tickIpStack } from './ip-stack-clock.js';
-import { ECHO_PORT, GOODBYE, LAN_NETMASK, lanAddress } from './lan-address.js';
+import { ECHO_PORT, GOODBYE } from './lan-address.js';
+import { startLanIpStack } from './lan-ip-stack.js';
 
 /** The echo service the probe talks to. */
 const PEER = ipv4Address('10.0.0.2');
@@ -17,15 +17,9 @@ const ANSWER_MS = 5_000;
  * datagrams (the last one `bye`) and checks each echo. Exits 0 when everything came back.
  */
 export default async function networkProbe(machine: Machine): Promise<number> {
-  const adapter = machine.devices.first<NetworkAdapter>('network.synthetic');
-  if (!adapter) {
-    machine.console.log('network-probe: no network adapter');
-    return 1;
-  }
-  const address = lanAddress(adapter.mac);
-  const stack = new IpStack(adapter, { address, netmask: LAN_NETMASK, clock: () => machine.clock.now() });
-  const stopTicking = tickIpStack(machine, stack);
-  machine.console.log(`network-probe: ${formatIpv4(address)} (${formatMac(adapter.mac)}, MTU ${adapter.mtu})`);
+  const lan = startLanIpStack(machine, 'network-probe');
+  if (!lan) return 1;
+  const { stack } = lan;
   try {
     for (let i = 1; i <= PINGS; i++) {
       const rtt = await stack.ping(PEER, { timeoutMs: ANSWER_MS });
@@ -42,8 +36,7 @@ export default async function networkProbe(machine: Machine): Promise<number> {
       machine.console.log(`network-probe: UDP ${formatIpv4(echo.address)}:${echo.port} echoed "${text}"`);
     }
   } finally {
-    stopTicking();
-    stack.close();
+    lan.close();
   }
   machine.console.log(`network-probe: done: ${PINGS} pings and ${MESSAGES.length} datagrams answered`);
   return 0;

@@ -25,7 +25,7 @@ describe('the network-echo and network-probe guest programs', () => {
       return vm;
     };
     const echo = await start('network-echo.ts', '00-15-5D-00-00-02');
-    await echo.waitForConsole('network-echo: 10.0.0.2 (00:15:5d:00:00:02, MTU 1500) echoing UDP port 7', 20_000);
+    await echo.waitForConsole('network-echo: 10.0.0.2 (00:15:5d:00:00:02, MTU 1500)\nnetwork-echo: echoing UDP port 7', 20_000);
     const probe = await start('network-probe.ts', '00-15-5D-00-00-01');
     await probe.waitForConsole('network-probe: done: 3 pings and 3 datagrams answered', 20_000);
     await echo.waitForConsole('network-echo: done', 20_000);

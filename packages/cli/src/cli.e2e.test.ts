@@ -131,7 +131,7 @@ describe('tsvisor against a real daemon', () => {
       });
     };
     expect(await tsvisor('vm', 'start', 'echo')).toMatchObject({ code: 0 });
-    await consoleOf('echo', 'network-echo: 10.0.0.2 (00:15:5d:00:00:02, MTU 1500) echoing UDP port 7');
+    await consoleOf('echo', 'network-echo: 10.0.0.2 (00:15:5d:00:00:02, MTU 1500)\nnetwork-echo: echoing UDP port 7');
     const shown = await tsvisor('switch', 'show', 'lan', '--json');
     expect(JSON.parse(shown.stdout)).toMatchObject({ name: 'lan', kind: 'private', ports: [{ vm: 'echo', macAddress: '00-15-5D-00-00-02', vlan: { mode: 'access', vlanId: 1 } }] });
     expect(await tsvisor('switch', 'delete', 'lan')).toMatchObject({ code: 6, stderr: expect.stringContaining('in use') });
