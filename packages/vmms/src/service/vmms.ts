@@ -60,13 +60,18 @@ export interface VmmsOptions {
 
 export type { InventoryProblem } from './inventory-problem.js';
 
+/**
+ * The state a worker's report means. A VM whose guest has halted is still Stopping while its worker
+ * releases the devices and exits: it is Off (and can be changed, started or destroyed) once the
+ * worker is gone.
+ */
 const workerStates = {
   starting: EnabledState.Starting,
   running: EnabledState.Running,
   paused: EnabledState.Paused,
   stopping: EnabledState.Stopping,
-  off: EnabledState.Off,
-  failed: EnabledState.Off,
+  off: EnabledState.Stopping,
+  failed: EnabledState.Stopping,
 } as const;
 
 const heartbeats = {
