@@ -40,6 +40,7 @@ describe('on the guest side', () => {
       length: 0,
       perPacketInfoOffset: 0,
       perPacketInfoLength: 0,
+      messageLength: 0,
     });
     expect(frame).toMatchObject({ offset: 44, length: 60 });
   });
@@ -56,6 +57,7 @@ describe('on the guest side', () => {
         length: 0,
         perPacketInfoOffset: 0,
         perPacketInfoLength: 0,
+        messageLength: 0,
       });
     } catch (error) {
       thrown = error;

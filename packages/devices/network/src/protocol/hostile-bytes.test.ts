@@ -17,6 +17,7 @@ const frame: RndisFrame = {
   length: 0,
   perPacketInfoOffset: 0,
   perPacketInfoLength: 0,
+  messageLength: 0,
 };
 
 /** Every reader of guest or host bytes in the protocol. */

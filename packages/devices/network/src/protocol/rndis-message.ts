@@ -225,6 +225,7 @@ export function readRndisMessage(bytes: Uint8Array): RndisMessage {
       length: 0,
       perPacketInfoOffset: 0,
       perPacketInfoLength: 0,
+      messageLength: 0,
     };
     checkRndisPacket(new DataView(bytes.buffer, bytes.byteOffset, bytes.length), 0, bytes.length, frame);
     return {

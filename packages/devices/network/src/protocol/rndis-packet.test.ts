@@ -41,6 +41,7 @@ function newFrame(): RndisFrame {
     length: -1,
     perPacketInfoOffset: -1,
     perPacketInfoLength: -1,
+    messageLength: -1,
   };
 }
 
@@ -132,6 +133,7 @@ describe('RNDIS_PACKET', () => {
       length: 60,
       perPacketInfoOffset: 144,
       perPacketInfoLength: 16,
+      messageLength: RNDIS_PACKET_SIZE + VLAN_PPI.length + FRAME.length,
     });
     // Bytes after the message (the rest of a receive-buffer slot) are not its business.
     expect(checkRndisPacket(view(bytes), 100, 300, newFrame())).toEqual(frame);

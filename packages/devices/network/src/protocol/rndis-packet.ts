@@ -45,6 +45,8 @@ export interface RndisFrame {
   /** Offset of the per-packet information in the view (meaningless when its length is 0). */
   perPacketInfoOffset: number;
   perPacketInfoLength: number;
+  /** The message's `length`, header included: the next message of a batch starts after it, 8-byte aligned. */
+  messageLength: number;
 }
 
 function spanFields(offsetField: keyof RndisPacket & string, lengthField: keyof RndisPacket & string): RndisSpanFields {
@@ -133,6 +135,7 @@ export function checkRndisPacket(view: DataView, offset: number, length: number,
   frame.length = dataLength;
   frame.perPacketInfoOffset = offset + RNDIS_HEADER_SIZE + infoOffset;
   frame.perPacketInfoLength = infoLength;
+  frame.messageLength = messageLength;
   return frame;
 }
 

@@ -54,7 +54,8 @@ describe('the guest NIC', () => {
     const atB = collectFrames(b!.adapter);
     const sections = a!.adapter.freeSendSections;
     expect(sections).toBe(Math.floor((128 * 1024) / 1600));
-    for (let i = 0; i < sections + 5; i++) a!.adapter.send(testFrame(b!.adapter.mac, a!.adapter.mac, 60, i & 0xff));
+    // Full-size frames: one per section.
+    for (let i = 0; i < sections + 5; i++) a!.adapter.send(testFrame(b!.adapter.mac, a!.adapter.mac, 1514, i & 0xff));
     expect(a!.adapter.counters.sendDropped).toBe(5);
     expect(a!.adapter.freeSendSections).toBe(0);
     const sent = a!.adapter.transmit(testFrame(b!.adapter.mac, a!.adapter.mac, 60, 0xee));
@@ -62,6 +63,39 @@ describe('the guest NIC', () => {
     await vi.waitFor(() => expect(atB.length).toBe(sections + 1), { timeout: 10_000 });
     expect(atB[sections]![20]).toBe(0xee);
     await vi.waitFor(() => expect(a!.adapter.freeSendSections).toBe(sections), { timeout: 10_000 });
+  });
+
+  it('batches the frames of one turn into shared sections, one SEND_RNDIS_PACKET each, and they arrive in order', async () => {
+    const [a, b] = await lab(2);
+    const atB = collectFrames(b!.adapter);
+    const sections = a!.adapter.freeSendSections;
+    const packetsBefore = a!.bed.guest.counters().packetsSent;
+    const count = 40;
+    for (let i = 0; i < count; i++) a!.adapter.send(testFrame(b!.adapter.mac, a!.adapter.mac, 60 + (i % 3) * 8, i));
+    const used = sections - a!.adapter.freeSendSections;
+    expect(used).toBeGreaterThan(1);
+    expect(used).toBeLessThan(count / 4);
+    // The open section goes at the end of the turn.
+    await vi.waitFor(() => expect(atB.length).toBe(count), { timeout: 10_000 });
+    expect(atB.map((frame) => [frame.length, frame[20]])).toEqual(Array.from({ length: count }, (_, i) => [60 + (i % 3) * 8, i]));
+    expect(a!.bed.guest.counters().packetsSent - packetsBefore).toBe(used);
+    expect(a!.adapter.counters).toMatchObject({ framesSent: count, sendDropped: 0, sendFailed: 0 });
+    expect(a!.vsp.counts).toMatchObject({ framesSent: count, protocolErrors: 0 });
+    await vi.waitFor(() => expect(a!.adapter.freeSendSections).toBe(sections), { timeout: 10_000 });
+  });
+
+  it('transmit adds to the open section without waiting when all the others are in flight', async () => {
+    const [a, b] = await lab(2);
+    const atB = collectFrames(b!.adapter);
+    const sections = a!.adapter.freeSendSections;
+    for (let i = 0; i < sections - 1; i++) a!.adapter.send(testFrame(b!.adapter.mac, a!.adapter.mac, 1514, i));
+    a!.adapter.send(testFrame(b!.adapter.mac, a!.adapter.mac, 60, 1));
+    expect(a!.adapter.freeSendSections).toBe(0);
+    const transmitted = a!.adapter.transmit(testFrame(b!.adapter.mac, a!.adapter.mac, 60, 2));
+    expect(a!.adapter.counters.framesSent).toBe(sections + 1);
+    await transmitted;
+    await vi.waitFor(() => expect(atB.length).toBe(sections + 1), { timeout: 10_000 });
+    expect(atB.slice(-2).map((frame) => frame[20])).toEqual([1, 2]);
   });
 
   it('completes a malformed transfer-page packet from the host with a failure and counts it', async () => {

@@ -28,16 +28,21 @@ const MESSAGE_LENGTH_AT = RndisPacket.offsetOf('length');
 const DATA_OFFSET_AT = RndisPacket.offsetOf('dataOffset');
 /** Frames start 4 bytes after the 44-byte header, 8-byte aligned in the section. */
 const FRAME_PAD = 4;
+/** The smallest message a frame makes: header and Ethernet header (whether another fits in a section). */
+const SMALLEST_MESSAGE = RNDIS_PACKET_SIZE + ETHERNET_HEADER_SIZE;
+const RESOLVED = Promise.resolve();
 const RECEIVE_OK = encodeNvspMessage({ type: NvspMessageType.SEND_RNDIS_PACKET_COMPLETE, status: NvspStatus.SUCCESS });
 const RECEIVE_FAILED = encodeNvspMessage({ type: NvspMessageType.SEND_RNDIS_PACKET_COMPLETE, status: NvspStatus.FAILURE });
 
 /**
  * The synthetic NIC as a guest program sees it (netvsc's device): a {@link FrameLink}, so that
- * `new IpStack(adapter, …)` works. `send` copies a frame into a free section of the send buffer
- * and tells the host with SEND_RNDIS_PACKET; the section is free again once the host completes
- * it, so the sections bound the frames in flight (`send` drops and counts when none is free;
- * {@link transmit} waits for one). Received frames are lent to the `onFrame` receivers straight
- * from the receive buffer, then the host's packet is completed.
+ * `new IpStack(adapter, …)` works. `send` copies a frame into the open section of the send buffer,
+ * after the frames already there, as Linux's netvsc batches ("multi-send data"): each RNDIS_PACKET
+ * 8-byte aligned, one SEND_RNDIS_PACKET for the whole section once it is full or at the end of the
+ * current turn (a microtask). A section is free again once the host completes it, so the sections
+ * bound the frames in flight (`send` drops and counts when the open section is full and none is
+ * free; {@link transmit} waits for room). Received frames are lent to the `onFrame` receivers
+ * straight from the receive buffer, then the host's packet is completed.
  */
 export class NetworkAdapter implements FrameLink {
   readonly counters: NetvscCounters = emptyNetvscCounters();
@@ -49,7 +54,7 @@ export class NetworkAdapter implements FrameLink {
   readonly link$: Observable<boolean> = this.link.asObservable();
   private readonly receivers: ((frame: Uint8Array) => void)[] = [];
   private readonly replies = new Map<number, (reply: RndisReply) => void>();
-  private readonly frame: RndisFrame = { offset: 0, length: 0, perPacketInfoOffset: 0, perPacketInfoLength: 0 };
+  private readonly frame: RndisFrame = { offset: 0, length: 0, perPacketInfoOffset: 0, perPacketInfoLength: 0, messageLength: 0 };
   private buffers: NetvscBuffers | undefined;
   private receiveView: DataView | undefined;
   private sendView: DataView | undefined;
@@ -59,6 +64,15 @@ export class NetworkAdapter implements FrameLink {
   private sectionPayloads: DataView[] = [];
   private sectionObservers: Partial<Observer<Completion>>[] = [];
   private readonly sectionWaiters: (() => void)[] = [];
+  /** The section frames are being batched into, -1 for none. */
+  private openSection = -1;
+  /** Bytes used in the open section: the end of its last message. */
+  private openLength = 0;
+  private flushScheduled = false;
+  private readonly flushTask = (): void => {
+    this.flushScheduled = false;
+    this.flush();
+  };
   private nextRequestId = 1;
   private closed = false;
   private readonly subscription: Subscription | undefined;
@@ -106,17 +120,50 @@ export class NetworkAdapter implements FrameLink {
     if (this.link.value !== up) this.link.next(up);
   }
 
-  /** {@link FrameLink}: sends `frame` now, or drops it (counted) if the link is down or every send section is in flight. */
+  /**
+   * {@link FrameLink}: copies `frame` into the open send section (the host hears of it at the end of
+   * this turn at the latest), or drops it (counted) if the link is down, it is not a frame the link
+   * carries, or the open section is full and every other one is in flight.
+   */
   send(frame: Uint8Array): void {
-    const section = this.takeSection(frame.length);
-    if (section < 0) return;
-    this.sendIn(section, frame);
+    const length = frame.length;
+    if (!this.carries(length)) {
+      this.counters.sendDropped++;
+      return;
+    }
+    let at = this.openAt(length);
+    if (at < 0) {
+      this.flush();
+      if (this.freeCount === 0) {
+        this.counters.sendDropped++;
+        return;
+      }
+      this.openSection = this.freeSections[--this.freeCount]!;
+      at = 0;
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        void RESOLVED.then(this.flushTask);
+      }
+    }
+    this.openLength = at + this.writeMessage(at, frame);
+    this.counters.framesSent++;
+    this.counters.bytesSent += length;
+    if (align(this.openLength) + SMALLEST_MESSAGE > this.buffers!.sectionSize) this.flush();
   }
 
-  /** Sends `frame`, waiting for a free send section (backpressure). Resolves once the frame is on its way. */
+  /** Sends `frame`, waiting for room in a send section (backpressure). Resolves once the frame is on its way. */
   async transmit(frame: Uint8Array): Promise<void> {
-    while (!this.closed && this.freeCount === 0) await new Promise<void>((resolve) => this.sectionWaiters.push(resolve));
+    while (!this.closed && this.freeCount === 0 && this.openAt(frame.length) < 0) await new Promise<void>((resolve) => this.sectionWaiters.push(resolve));
     this.send(frame);
+  }
+
+  /** Tells the host about the frames in the open section now (otherwise done at the end of the turn). */
+  flush(): void {
+    const section = this.openSection;
+    if (section < 0) return;
+    this.openSection = -1;
+    this.sectionPayloads[section]!.setUint32(SECTION_SIZE_AT, this.openLength, true);
+    this.channel.request(this.sectionPackets[section]!).subscribe(this.sectionObservers[section]!);
   }
 
   /** {@link FrameLink}: frames received are lent to `receiver`, during the call only. */
@@ -160,44 +207,42 @@ export class NetworkAdapter implements FrameLink {
     this.replies.clear();
   }
 
-  /** A free section for a frame of `length` bytes, or -1 (counted). */
-  private takeSection(length: number): number {
+  /** Whether a frame of `length` bytes may go now: the adapter is up and the link carries such frames. */
+  private carries(length: number): boolean {
     const buffers = this.buffers;
-    if (
-      this.closed ||
-      buffers === undefined ||
-      !this.link.value ||
-      this.freeCount === 0 ||
-      length < ETHERNET_HEADER_SIZE ||
-      length > this.mtu + ETHERNET_HEADER_SIZE + ETHERNET_VLAN_TAG_SIZE ||
-      RNDIS_PACKET_SIZE + length > buffers.sectionSize
-    ) {
-      this.counters.sendDropped++;
-      return -1;
-    }
-    return this.freeSections[--this.freeCount]!;
+    return (
+      !this.closed &&
+      buffers !== undefined &&
+      this.link.value &&
+      length >= ETHERNET_HEADER_SIZE &&
+      length <= this.mtu + ETHERNET_HEADER_SIZE + ETHERNET_VLAN_TAG_SIZE &&
+      RNDIS_PACKET_SIZE + length <= buffers.sectionSize
+    );
   }
 
-  private sendIn(section: number, frame: Uint8Array): void {
-    const buffers = this.buffers!;
+  /** Where a message for a frame of `length` bytes goes in the open section, or -1 if there is none or it is too full. */
+  private openAt(length: number): number {
+    if (this.openSection < 0) return -1;
+    const at = align(this.openLength);
+    return at + RNDIS_PACKET_SIZE + length <= this.buffers!.sectionSize ? at : -1;
+  }
+
+  /** Writes `frame` as an RNDIS_PACKET `at` bytes into the open section; returns the message's length. */
+  private writeMessage(at: number, frame: Uint8Array): number {
+    const sectionSize = this.buffers!.sectionSize;
     const view = this.sendView!;
-    const at = section * buffers.sectionSize;
-    const length = frame.length;
-    let messageLength = writeRndisPacketHeader(view, at, length);
-    let frameAt = at + RNDIS_PACKET_SIZE;
-    if (messageLength + FRAME_PAD <= buffers.sectionSize) {
+    const start = this.openSection * sectionSize + at;
+    let messageLength = writeRndisPacketHeader(view, start, frame.length);
+    let frameAt = start + RNDIS_PACKET_SIZE;
+    if (at + messageLength + FRAME_PAD <= sectionSize) {
       // Four bytes of gap after the header put the frame on an 8-byte boundary.
       messageLength += FRAME_PAD;
       frameAt += FRAME_PAD;
-      view.setUint32(at + MESSAGE_LENGTH_AT, messageLength, true);
-      view.setUint32(at + DATA_OFFSET_AT, view.getUint32(at + DATA_OFFSET_AT, true) + FRAME_PAD, true);
+      view.setUint32(start + MESSAGE_LENGTH_AT, messageLength, true);
+      view.setUint32(start + DATA_OFFSET_AT, view.getUint32(start + DATA_OFFSET_AT, true) + FRAME_PAD, true);
     }
-    buffers.send.set(frame, frameAt);
-    const packet = this.sectionPackets[section]!;
-    this.sectionPayloads[section]!.setUint32(SECTION_SIZE_AT, messageLength, true);
-    this.counters.framesSent++;
-    this.counters.bytesSent += length;
-    this.channel.request(packet).subscribe(this.sectionObservers[section]!);
+    this.buffers!.send.set(frame, frameAt);
+    return messageLength;
   }
 
   private sectionDone(section: number, completion: Completion | undefined): void {
@@ -228,8 +273,7 @@ export class NetworkAdapter implements FrameLink {
     const buffers = this.buffers;
     const view = this.receiveView;
     if (buffers === undefined || view === undefined) throw new ProtocolError('a packet came before the receive buffer was shared', { layout: 'NvspMessage', path: 'type' });
-    const payload = packet.payload();
-    if (payload.length < 8 || readU32(payload, 0) !== NvspMessageType.SEND_RNDIS_PACKET) {
+    if (packet.payloadLength < 8 || readU32(packet.bytes, packet.payloadOffset) !== NvspMessageType.SEND_RNDIS_PACKET) {
       throw new ProtocolError('the host sent something other than SEND_RNDIS_PACKET', { layout: 'NvspMessageHeader', path: 'type', offset: 0 });
     }
     const list = packet.transferPages();
@@ -267,6 +311,11 @@ export class NetworkAdapter implements FrameLink {
     }
     this.counters.protocolErrors++;
   }
+}
+
+/** `offset` rounded up to 8: each message of a batch starts 8-byte aligned (RNDIS_PKT_ALIGN_DEFAULT). */
+function align(offset: number): number {
+  return (offset + 7) & ~7;
 }
 
 function readU32(bytes: Uint8Array, at: number): number {

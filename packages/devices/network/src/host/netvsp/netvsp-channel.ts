@@ -75,7 +75,7 @@ export class NetvspChannel implements RndisAdapterState {
   private readonly sectionSize: number;
   private readonly slotSize: number;
   private readonly rndis: RndisControl;
-  private readonly frame: RndisFrame = { offset: 0, length: 0, perPacketInfoOffset: 0, perPacketInfoLength: 0 };
+  private readonly frame: RndisFrame = { offset: 0, length: 0, perPacketInfoOffset: 0, perPacketInfoLength: 0, messageLength: 0 };
   private readonly scratch: Uint8Array;
   private readonly scratchView: DataView;
   private readonly backlog: Uint8Array[] = [];
@@ -375,7 +375,7 @@ export class NetvspChannel implements RndisAdapterState {
     this.finish(packet, encodeNvspMessage({ type: NvspMessageType.SEND_SEND_BUFFER_COMPLETE, status: NvspStatus.SUCCESS, sectionSize: this.sectionSize }));
   }
 
-  /** SEND_RNDIS_PACKET: an RNDIS message in a send-buffer section or in GPA-direct ranges. */
+  /** SEND_RNDIS_PACKET: RNDIS messages in a send-buffer section (data: one or more) or in GPA-direct ranges. */
   private onRndisPacket(packet: IncomingPacket, channelType: number, sectionIndex: number, sectionSize: number): void {
     const counters = this.adapter.counts;
     let view: DataView;
@@ -427,27 +427,44 @@ export class NetvspChannel implements RndisAdapterState {
     return length;
   }
 
+  /**
+   * The RNDIS_PACKETs in `length` bytes at `offset`, back to back, each 8-byte aligned (Linux's
+   * multi-send batch), answered once: with a failure if one was oversize, or malformed — that one
+   * is counted and the rest dropped, as nothing after it can be trusted. Reads nothing outside
+   * those bytes.
+   */
   private onDataPacket(packet: IncomingPacket, view: DataView, bytes: Uint8Array, offset: number, length: number): void {
     const counters = this.adapter.counts;
-    const frame = checkRndisPacket(view, offset, length, this.frame);
-    if (frame.length > this.mtu + ETHERNET_HEADER_SIZE + ETHERNET_VLAN_TAG_SIZE) {
-      counters.sendsOversize++;
-      this.finish(packet, FAILURE_COMPLETE);
-      return;
-    }
     if (!this.rndis.initialized) {
       counters.protocolErrors++;
       this.finish(packet, FAILURE_COMPLETE);
       return;
     }
-    if (this.adapter.linkUp && this.adapter.sendFrame(bytes, frame.offset, frame.length)) {
-      counters.framesSent++;
-      counters.bytesSent += frame.length;
-    } else {
-      counters.sendsRefused++;
+    const maxFrame = this.mtu + ETHERNET_HEADER_SIZE + ETHERNET_VLAN_TAG_SIZE;
+    const frame = this.frame;
+    const end = offset + length;
+    let reply = SUCCESS_COMPLETE;
+    for (let at = offset; at < end; at += (frame.messageLength + 7) & ~7) {
+      try {
+        checkRndisPacket(view, at, end - at, frame);
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        counters.protocolErrors++;
+        reply = FAILURE_COMPLETE;
+        break;
+      }
+      if (frame.length > maxFrame) {
+        counters.sendsOversize++;
+        reply = FAILURE_COMPLETE;
+      } else if (this.adapter.linkUp && this.adapter.sendFrame(bytes, frame.offset, frame.length)) {
+        counters.framesSent++;
+        counters.bytesSent += frame.length;
+      } else {
+        // Like a NIC, the adapter reports the frame sent even when the switch dropped it.
+        counters.sendsRefused++;
+      }
     }
-    // Like a NIC, the adapter reports the frame sent even when the switch dropped it.
-    this.finish(packet, SUCCESS_COMPLETE);
+    this.finish(packet, reply);
   }
 
   private onRndisControl(packet: IncomingPacket, message: Uint8Array): void {

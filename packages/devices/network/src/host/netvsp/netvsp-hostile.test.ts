@@ -9,7 +9,7 @@ import { encodeRndisMessage } from '../../protocol/rndis-message.js';
 import { writeRndisPacketHeader } from '../../protocol/rndis-packet.js';
 import { connectDevice } from '@tsvisor/device-sdk/testing';
 import type { VscContext } from '@tsvisor/device-sdk/guest';
-import { NetvscDriver } from '../../guest/netvsc/netvsc-driver.js';
+import { NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE, NetvscDriver } from '../../guest/netvsc/netvsc-driver.js';
 import type { NetworkAdapter } from '../../guest/netvsc/network-adapter.js';
 import { networkSyntheticClass, type NetworkAdapterConfig } from '../../network-class.js';
 import { NVSP_RECEIVE_BUFFER_ID, NVSP_SEND_BUFFER_ID } from '../../protocol/nvsp-buffer.js';
@@ -223,7 +223,7 @@ describe('netvsp buffers named by GPADL', () => {
     await a.context.teardownGpadl(tornDown);
     // B made four GPADLs before its buffers, so its receive buffer's handle is one A never had.
     const foreign = 0x1005;
-    expect([b.bed.host.gpadl(foreign)?.pfns.length, a.bed.host.gpadl(foreign)]).toEqual([64, undefined]);
+    expect([b.bed.host.gpadl(foreign)?.pfns.length, a.bed.host.gpadl(foreign)]).toEqual([NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE / 4096, undefined]);
     for (const handle of [0xdead_beef, foreign, tornDown]) expect(readNvspMessage(await raw(a, shareReceive(handle)), 'host')).toMatchObject(RECEIVE_FAILED);
     expect(a.vsp.counters().protocolErrors).toBe(3);
     const reply = readNvspMessage(await raw(a, shareReceive(await freshGpadl(a, 16))), 'host');
@@ -274,5 +274,106 @@ describe('netvsp buffers named by GPADL', () => {
     expect(handles.map((h) => a.bed.host.gpadl(h))).toEqual([undefined, undefined]);
     await vi.waitFor(() => expect(a.vsp.guestReady).toBe(false), { timeout: 10_000 });
     expect(a.vsp.counters()).toMatchObject({ protocolErrors: 0, freeReceiveSlots: 0 });
+  });
+});
+
+/** RNDIS_PACKETs of `frames` back to back, each 8-byte aligned, as netvsc batches them in a section. */
+function batchOf(frames: readonly Uint8Array[]): { bytes: Uint8Array; starts: number[] } {
+  const starts: number[] = [];
+  let length = 0;
+  for (const frame of frames) {
+    length = (length + 7) & ~7;
+    starts.push(length);
+    length += 44 + frame.length;
+  }
+  const bytes = new Uint8Array(length);
+  frames.forEach((frame, i) => {
+    writeRndisPacketHeader(new DataView(bytes.buffer), starts[i]!, frame.length);
+    bytes.set(frame, starts[i]! + 44);
+  });
+  return { bytes, starts };
+}
+
+/** A NIC pair whose `a` sends from a send buffer the test wrote: section 0 is `section`. */
+async function pairWithOwnSendBuffer(): Promise<{ a: TestNic & { context: VscContext }; b: TestNic; sectionSize: number; section: Uint8Array; after: Uint8Array }> {
+  const directory = lab();
+  const a = await nicWithContext(directory, '00-15-5D-00-00-0A');
+  const b = await nicWithContext(directory, '00-15-5D-00-00-0B');
+  await raw(a, encodeNvspMessage({ type: NvspMessageType.REVOKE_SEND_BUFFER, id: NVSP_SEND_BUFFER_ID }));
+  const first = a.context.allocatePages(8);
+  const reply = readNvspMessage(await raw(a, shareSend(await a.context.createGpadl(first, 8))), 'host');
+  if (reply.type !== NvspMessageType.SEND_SEND_BUFFER_COMPLETE) throw new Error('no send buffer');
+  const sectionSize = reply.sectionSize;
+  const buffer = new Uint8Array(a.bed.memory.buffer, first * PAGE, 8 * PAGE);
+  return { a, b, sectionSize, section: buffer.subarray(0, sectionSize), after: buffer.subarray(sectionSize) };
+}
+
+describe('netvsp taking batched sends (several RNDIS_PACKETs in one section)', () => {
+  it('forwards every frame of a section in order and answers the one SEND_RNDIS_PACKET once', async () => {
+    const { a, b, section } = await pairWithOwnSendBuffer();
+    const atB = collectFrames(b.adapter);
+    const frames = [60, 61, 100, 60].map((length, i) => testFrame(b.adapter.mac, a.adapter.mac, length, 0x10 + i));
+    const { bytes } = batchOf(frames);
+    section.set(bytes);
+    const answer = await raw(a, rndisPacketMessage(NvspChannelType.DATA, 0, bytes.length));
+    expect(readNvspMessage(answer, 'host')).toMatchObject({ type: NvspMessageType.SEND_RNDIS_PACKET_COMPLETE, status: NvspStatus.SUCCESS });
+    await vi.waitFor(() => expect(atB.length).toBe(4), { timeout: 10_000 });
+    expect(atB).toEqual(frames);
+    expect(a.vsp.counters()).toMatchObject({ framesSent: 4, protocolErrors: 0 });
+  });
+
+  it('delivers the frames before a malformed message, counts it and drops the rest of the section', async () => {
+    const { a, b, section } = await pairWithOwnSendBuffer();
+    const atB = collectFrames(b.adapter);
+    const frames = [0x21, 0x22, 0x23].map((fill) => testFrame(b.adapter.mac, a.adapter.mac, 60, fill));
+    const { bytes, starts } = batchOf(frames);
+    // The second message's frame lies past its end.
+    new DataView(bytes.buffer).setUint32(starts[1]! + 12, 1000, true);
+    section.set(bytes);
+    const answer = await raw(a, rndisPacketMessage(NvspChannelType.DATA, 0, bytes.length));
+    expect(readNvspMessage(answer, 'host')).toMatchObject(FAILED_108);
+    await vi.waitFor(() => expect(atB.length).toBe(1), { timeout: 10_000 });
+    expect(atB[0]).toEqual(frames[0]);
+    expect(a.vsp.counters()).toMatchObject({ framesSent: 1, protocolErrors: 1 });
+    // The channel goes on serving: the next section is whole.
+    section.set(batchOf([frames[2]!]).bytes);
+    expect(readNvspMessage(await raw(a, rndisPacketMessage(NvspChannelType.DATA, 0, 104)), 'host')).toMatchObject({ status: NvspStatus.SUCCESS });
+    await vi.waitFor(() => expect(atB.map((frame) => frame[20])).toEqual([0x21, 0x23]), { timeout: 10_000 });
+  });
+
+  it('reads nothing outside the section, whatever the bytes of a mutated batch', async () => {
+    const { a, b, sectionSize, section, after } = await pairWithOwnSendBuffer();
+    // Whole, valid messages right after the section: reading into them would forward their frames.
+    const lure = batchOf(Array.from({ length: 8 }, () => testFrame(b.adapter.mac, a.adapter.mac, 200, 0xee))).bytes;
+    after.set(lure.subarray(0, Math.min(lure.length, after.length)));
+    const forwarded: [number, number][] = [];
+    const sendFrame = a.vsp.sendFrame.bind(a.vsp);
+    vi.spyOn(a.vsp, 'sendFrame').mockImplementation((frame, offset, length) => (forwarded.push([offset, length]), sendFrame(frame, offset, length)));
+    const frameArbitrary = fc.integer({ min: 14, max: 300 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(frameArbitrary, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.record({ at: fc.nat(), value: fc.constantFrom(0, 1, 3, 7, 8, 43, 44, 45, 0xff, 0xffff_ffff, 0x8000_0000) }), { maxLength: 4 }),
+        fc.integer({ min: -16, max: 16 }),
+        async (lengths, mutations, sizeDelta) => {
+          const { bytes } = batchOf(lengths.map((length) => testFrame(b.adapter.mac, a.adapter.mac, length, 0x33)));
+          const used = Math.min(bytes.length, sectionSize);
+          section.fill(0);
+          section.set(bytes.subarray(0, used));
+          const view = new DataView(section.buffer, section.byteOffset, sectionSize);
+          for (const { at, value } of mutations) view.setUint32(Math.min(at % used, sectionSize - 4) & ~3, value, true);
+          const size = Math.max(1, Math.min(sectionSize, used + sizeDelta));
+          const before = a.vsp.counts.framesSent;
+          forwarded.length = 0;
+          const answer = readNvspMessage(await raw(a, rndisPacketMessage(NvspChannelType.DATA, 0, size)), 'host');
+          expect(answer.type).toBe(NvspMessageType.SEND_RNDIS_PACKET_COMPLETE);
+          expect(a.vsp.counts.framesSent - before).toBeLessThanOrEqual(lengths.length);
+          for (const [offset, length] of forwarded) expect(offset + length).toBeLessThanOrEqual(size);
+        },
+      ),
+      { numRuns: 200, seed: 20261124 },
+    );
+    expect(a.bed.host.state).toBe('open');
+    expect(a.bed.host.counters().subscriberErrors).toBe(0);
   });
 });
