@@ -274,4 +274,51 @@ describe('Channel', () => {
     for (let i = 0; i < 50; i++) expect((await firstValueFrom(guest.request({ payload: bytes(8, i) }))).payload[0]).toBe(i & 0xff);
     expect(guest.counters().pollMisses).toBeGreaterThan(0);
   });
+
+  it('does not spin in poll mode while it owes completions, since the code that makes them needs its thread', async () => {
+    const { host, guest } = createChannelPair({ host: { poll: new PollPolicy() } });
+    let answer: (() => void) | undefined;
+    host.packets$.subscribe((p) => {
+      const target = { transactionIdLow: p.transactionIdLow, transactionIdHigh: p.transactionIdHigh };
+      const payload = p.payload().slice();
+      answer = () => host.complete(target, payload);
+    });
+    const reply = firstValueFrom(guest.request({ payload: bytes(8, 7) }));
+    await until(() => answer !== undefined, 'the request');
+    for (let i = 0; i < 5; i++) await turn();
+    expect(host.counters()).toMatchObject({ pollHits: 0, pollMisses: 0 });
+    answer!();
+    expect((await reply).payload[0]).toBe(bytes(8, 7)[0]);
+    // Once it answered, it spins for the peer's next request (which does not come here).
+    await until(() => host.counters().pollMisses === 1, 'a spin after the answer');
+  });
+
+  it('keeps its spin budget when answers take longer than a spin, and grows it when they come by interrupt', async () => {
+    const policy = new PollPolicy(256, 4096);
+    const { host, guest } = createChannelPair({ guest: { poll: policy } });
+    // The host answers on a later turn: never during the guest's spin (one thread).
+    host.packets$.subscribe((p) => {
+      const target = { transactionIdLow: p.transactionIdLow, transactionIdHigh: p.transactionIdHigh };
+      const payload = p.payload().slice();
+      setImmediate(() => host.complete(target, payload));
+    });
+    // Each answer's handler sends the next request at once, as a busy guest does.
+    const budgets: number[] = [];
+    await new Promise<void>((done, fail) => {
+      const send = (i: number): void => {
+        guest.request({ payload: bytes(8, i) }).subscribe({
+          next: () => {
+            budgets.push(policy.spins);
+            if (i < 3) send(i + 1);
+            else done();
+          },
+          error: fail,
+        });
+      };
+      send(1);
+    });
+    expect(budgets).toEqual([512, 1024, 2048]);
+    expect(policy.misses).toBe(3);
+    expect(policy.hits).toBe(0);
+  });
 });

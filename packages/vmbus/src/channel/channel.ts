@@ -129,6 +129,10 @@ export class Channel {
   private active = false;
   /** Consecutive drain passes run as microtasks. */
   private passes = 0;
+  /** Poll mode: the last spin ran out while this side awaited the peer (an interrupt then says it was too short). */
+  private spunOut = false;
+  /** Poll mode: this side sent a completion since it last took a packet: the peer's next request is likely on its way. */
+  private answered = false;
   private faultError: ProtocolError | undefined;
   private counts = {
     packetsSent: 0,
@@ -313,7 +317,10 @@ export class Channel {
         length,
         this.owedCompletions * this.completionPacketSize,
       );
-      if (ok && this.poll) this.writer.commit();
+      if (ok && this.poll) {
+        this.writer.commit();
+        this.answered = true;
+      }
     } catch (error) {
       this.faultFrom(error);
       return false;
@@ -349,6 +356,10 @@ export class Channel {
   /** The peer raised this channel's interrupt: drain the incoming ring and resume waiting sends. */
   interrupt(): void {
     this.counts.interrupts++;
+    if (this.spunOut) {
+      this.spunOut = false;
+      this.poll!.late();
+    }
     this.drain();
   }
 
@@ -362,8 +373,9 @@ export class Channel {
       this.failWith(error);
       return;
     }
-    // Poll mode: a request is in flight, so wait for its answer by spinning rather than sleeping.
-    if (this.poll && this.pending.size !== 0) this.drain();
+    // Poll mode: a request is in flight, so wait for its answer by spinning rather than sleeping;
+    // or a completion just went out, so the peer's next request is likely on its way.
+    if (this.poll && (this.pending.size !== 0 || this.answered)) this.drain();
   }
 
   /** Closes this side: `packets$` completes, waiting sends and pending requests fail. Idempotent. */
@@ -486,7 +498,12 @@ export class Channel {
             }
             return;
           }
-          if ((this.active || this.pending.size !== 0 || this.waiting.length !== 0) && this.spin()) continue;
+          // Spin for answers to this side's requests, or for the peer's next packet when this side
+          // owes nothing; while it owes completions, the code that makes them needs this thread
+          // (its event loop), and the peer waits for them: sleep instead.
+          const awaiting = this.pending.size !== 0 || this.waiting.length !== 0;
+          if ((awaiting || ((this.answered || this.active) && this.owedCompletions === 0)) && this.spin(awaiting)) continue;
+          this.answered = false;
           this.active = false;
         }
         if (!this.sleep()) return;
@@ -531,6 +548,7 @@ export class Channel {
       }
       taken++;
       this.counts.packetsReceived++;
+      this.answered = false;
       if ((packet.flags & PACKET_FLAG_COMPLETION_REQUESTED) !== 0 && (packet.transactionIdLow | packet.transactionIdHigh) !== 0) {
         this.owedCompletions++;
       }
@@ -562,20 +580,27 @@ export class Channel {
     }
   }
 
-  /** Spins on the incoming ring within the poll budget; returns whether data (or room for waiting sends) came. */
-  private spin(): boolean {
+  /**
+   * Spins on the incoming ring within the poll budget; returns whether data (or room for waiting
+   * sends) came. `awaiting`: this side's requests or sends await the peer, so a spin that runs out
+   * keeps the budget (and the answer coming by interrupt later grows it); any other spin is a
+   * guess, whose misses shrink the budget.
+   */
+  private spin(awaiting: boolean): boolean {
     const poll = this.poll!;
     const reader = this.reader;
     const spins = poll.spins;
     for (let i = 1; i <= spins; i++) {
       if (reader.available() !== 0) {
         poll.hit();
+        this.spunOut = false;
         return true;
       }
       // Publish what was read if the writer is waiting for room (the commit is lazy otherwise).
       if ((i & 255) === 0) reader.commit();
     }
-    poll.miss();
+    poll.miss(awaiting);
+    this.spunOut = awaiting;
     return false;
   }
 

@@ -14,6 +14,7 @@ export default new ContainerModule(({ bind }) => {
 export { StorvscDriver, DEFAULT_IO_PAGES, DEFAULT_SUB_CHANNELS, type StorvscDriverOptions } from './storvsc-driver.js';
 export { StorvscController, type BlockDeviceChange } from './storvsc-controller.js';
 export { StorvscChannel, type StorvscProperties, type SrbData, type SrbResult } from './storvsc-channel.js';
+export { SrbRequest, type SrbRequestOwner } from './srb-request.js';
 export { StorvscQueues, STORVSC_MAX_IN_FLIGHT } from './storvsc-queues.js';
 export { ScsiBlockDevice, type BlockDeviceIdentity } from './scsi-block-device.js';
 export { ScsiCommandError } from './scsi-command-error.js';

@@ -14,12 +14,14 @@ export interface IoPages {
 /**
  * Guest pages set aside for I/O buffers: the data of a request whose caller's buffer is not in
  * guest memory goes through a run of them (the host reads and writes guest pages, never the
- * guest's heap). A first-fit allocator of contiguous runs; a request that finds none waits until
- * one is released, so the pool also bounds the bytes in flight.
+ * guest's heap). A first-fit allocator of contiguous runs over a page map, allocation-free for the
+ * request path ({@link tryTake}, {@link give}); a request that finds no run waits until one is
+ * given back ({@link allocate}), so the pool also bounds the bytes in flight.
  */
 export class IoPagePool {
-  /** Free runs, sorted by first PFN. */
-  private readonly free: { first: number; count: number }[];
+  /** 1 for each page lent out. */
+  private readonly lent: Uint8Array;
+  private freePages: number;
   private readonly waiters: (() => void)[] = [];
 
   /** @throws RangeError - if a page of the region is not guest RAM. */
@@ -31,42 +33,56 @@ export class IoPagePool {
     if (!(Number.isSafeInteger(pageCount) && pageCount > 0 && memory.isDevicePfn(firstPfn) && memory.isDevicePfn(firstPfn + pageCount - 1))) {
       throw new RangeError(`I/O pages ${firstPfn}+${pageCount} are not guest RAM`);
     }
-    this.free = [{ first: firstPfn, count: pageCount }];
+    this.lent = new Uint8Array(pageCount);
+    this.freePages = pageCount;
   }
 
-  /** A run of `count` contiguous pages, waiting for one to be released if none is free. */
+  /**
+   * Lends the first free run of `count` contiguous pages; returns its first PFN, or -1 if there is
+   * none now. Allocates nothing.
+   */
+  tryTake(count: number): number {
+    if (!(count >= 1 && count <= this.freePages)) return -1;
+    const lent = this.lent;
+    let run = 0;
+    for (let page = 0; page < lent.length; page++) {
+      if (lent[page] !== 0) {
+        run = 0;
+      } else if (++run === count) {
+        const first = page - count + 1;
+        lent.fill(1, first, page + 1);
+        this.freePages -= count;
+        return this.firstPfn + first;
+      }
+    }
+    return -1;
+  }
+
+  /** Takes back the `count` pages from `firstPfn` lent by {@link tryTake}, and wakes the requests waiting for pages. */
+  give(firstPfn: number, count: number): void {
+    const first = firstPfn - this.firstPfn;
+    this.lent.fill(0, first, first + count);
+    this.freePages += count;
+    if (this.waiters.length !== 0) for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Resolves when pages are given back (try {@link tryTake} again then). */
+  room(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /** A run of `count` contiguous pages, waiting for one to be given back if none is free. */
   async allocate(count: number): Promise<IoPages> {
     if (!(Number.isInteger(count) && count > 0 && count <= this.pageCount)) throw new RangeError(`cannot lend ${count} pages from a pool of ${this.pageCount}`);
     for (;;) {
-      const index = this.free.findIndex((run) => run.count >= count);
-      if (index >= 0) {
-        const run = this.free[index]!;
-        const first = run.first;
-        run.first += count;
-        run.count -= count;
-        if (run.count === 0) this.free.splice(index, 1);
-        return { firstPfn: first, pageCount: count, bytes: new Uint8Array(this.memory.buffer, first * GUEST_PAGE_SIZE, count * GUEST_PAGE_SIZE) };
-      }
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      const first = this.tryTake(count);
+      if (first >= 0) return { firstPfn: first, pageCount: count, bytes: new Uint8Array(this.memory.buffer, first * GUEST_PAGE_SIZE, count * GUEST_PAGE_SIZE) };
+      await this.room();
     }
   }
 
-  /** Returns a run to the pool and wakes the requests waiting for pages. */
+  /** Returns a run from {@link allocate} to the pool. */
   release(pages: IoPages): void {
-    const { firstPfn: first, pageCount: count } = pages;
-    let index = this.free.findIndex((run) => run.first > first);
-    if (index < 0) index = this.free.length;
-    this.free.splice(index, 0, { first, count });
-    const next = this.free[index + 1];
-    if (next && first + count === next.first) {
-      this.free[index]!.count += next.count;
-      this.free.splice(index + 1, 1);
-    }
-    const previous = this.free[index - 1];
-    if (previous && previous.first + previous.count === first) {
-      previous.count += this.free[index]!.count;
-      this.free.splice(index, 1);
-    }
-    for (const wake of this.waiters.splice(0)) wake();
+    this.give(pages.firstPfn, pages.pageCount);
   }
 }

@@ -1,5 +1,6 @@
 import { ScsiOpcode, VmscsiDataDirection } from '../protocol/index.js';
 import { GUEST_PAGE_SIZE, type IoPagePool } from './io-page-pool.js';
+import type { SrbRequest } from './srb-request.js';
 import type { StorvscQueues } from './storvsc-queues.js';
 
 /** What INQUIRY and READ CAPACITY said about a logical unit. */
@@ -13,6 +14,10 @@ export interface BlockDeviceIdentity {
 }
 
 const TWO_32 = 0x1_0000_0000;
+/** What a transfer of no sectors resolves with, without a request. */
+const NOTHING_MOVED = Promise.resolve(0);
+/** Length of a READ(16) or WRITE(16) CDB. */
+const READ_WRITE_16_CDB_LENGTH = 16;
 
 /**
  * One disk of a synthetic SCSI controller as the guest program sees it: sector reads and writes,
@@ -45,13 +50,13 @@ export class ScsiBlockDevice {
     this.product = identity.product;
   }
 
-  /** Fills `target` (whole sectors) with the sectors from `lba`. */
-  read(lba: number, target: Uint8Array): Promise<void> {
+  /** Fills `target` (whole sectors) with the sectors from `lba`; resolves with the bytes read. */
+  read(lba: number, target: Uint8Array): Promise<number> {
     return this.transfer(ScsiOpcode.READ_16, lba, target, VmscsiDataDirection.READ);
   }
 
-  /** Writes `source` (whole sectors) to the sectors from `lba`. */
-  write(lba: number, source: Uint8Array): Promise<void> {
+  /** Writes `source` (whole sectors) to the sectors from `lba`; resolves with the bytes written. */
+  write(lba: number, source: Uint8Array): Promise<number> {
     return this.transfer(ScsiOpcode.WRITE_16, lba, source, VmscsiDataDirection.WRITE);
   }
 
@@ -83,46 +88,69 @@ export class ScsiBlockDevice {
     }
   }
 
-  /** Reads or writes `buffer` in requests of at most the host's transfer limit. */
-  private async transfer(opcode: number, lba: number, buffer: Uint8Array, direction: VmscsiDataDirection): Promise<void> {
-    if (buffer.length % this.sectorSize !== 0) throw new RangeError(`a transfer of ${buffer.length} bytes is not whole sectors of ${this.sectorSize}`);
-    const sectors = buffer.length / this.sectorSize;
-    this.checkRange(lba, sectors);
-    const limit = Math.max(this.sectorSize, this.queues.properties.maxTransferBytes - (this.queues.properties.maxTransferBytes % this.sectorSize));
-    const chunks: Promise<void>[] = [];
+  /**
+   * Reads or writes `buffer`: one request when it is within the host's transfer limit (the fast
+   * path: a reused request, no closure, no copy of a buffer in guest memory), else several.
+   * Resolves with the bytes that moved.
+   */
+  private transfer(opcode: number, lba: number, buffer: Uint8Array, direction: VmscsiDataDirection): Promise<number> {
+    const sectorSize = this.sectorSize;
+    if (buffer.length % sectorSize !== 0) return Promise.reject(new RangeError(`a transfer of ${buffer.length} bytes is not whole sectors of ${sectorSize}`));
+    const sectors = buffer.length / sectorSize;
+    const problem = this.rangeProblem(lba, sectors);
+    if (problem !== undefined) return Promise.reject(problem);
+    if (sectors === 0) return NOTHING_MOVED;
+    const maxTransferBytes = this.queues.properties.maxTransferBytes;
+    const limit = Math.max(sectorSize, maxTransferBytes - (maxTransferBytes % sectorSize));
+    if (buffer.length <= limit) return this.transferChunk(opcode, lba, buffer, direction);
+    const chunks: Promise<number>[] = [];
     for (let at = 0; at < buffer.length; at += limit) {
-      chunks.push(this.transferChunk(opcode, lba + at / this.sectorSize, buffer.subarray(at, Math.min(buffer.length, at + limit)), direction));
+      chunks.push(this.transferChunk(opcode, lba + at / sectorSize, buffer.subarray(at, Math.min(buffer.length, at + limit)), direction));
     }
-    await Promise.all(chunks);
+    return Promise.all(chunks).then((moved) => moved.reduce((sum, bytes) => sum + bytes, 0));
   }
 
-  private async transferChunk(opcode: number, lba: number, buffer: Uint8Array, direction: VmscsiDataDirection): Promise<void> {
-    const cdb = new Uint8Array(16);
-    cdb[0] = opcode;
-    const view = new DataView(cdb.buffer);
-    setBe64(view, 2, lba);
-    view.setUint32(10, buffer.length / this.sectorSize);
-    if (buffer.buffer === this.queues.memory.buffer) {
-      // Already in guest memory: the host moves the data in place.
-      await this.queues.execute(this.lun, cdb, { gpa: buffer.byteOffset, length: buffer.length, direction });
-      return;
-    }
-    const pages = await this.pool.allocate(Math.ceil(buffer.length / GUEST_PAGE_SIZE));
-    try {
-      const bounce = pages.bytes.subarray(0, buffer.length);
+  /**
+   * One request of `buffer` (within the transfer limit) on the least loaded channel. A buffer in
+   * guest memory moves in place; any other goes through the driver's I/O pages. With every channel
+   * full or no pages free, it waits for them first.
+   */
+  private transferChunk(opcode: number, lba: number, buffer: Uint8Array, direction: VmscsiDataDirection): Promise<number> {
+    const channel = this.queues.pick();
+    if (channel === undefined) return this.queues.room().then(() => this.transferChunk(opcode, lba, buffer, direction));
+    const memory = this.queues.memory.buffer;
+    const length = buffer.length;
+    let gpa = buffer.byteOffset;
+    let request: SrbRequest;
+    if (buffer.buffer === memory) {
+      request = channel.take();
+    } else {
+      const pages = Math.ceil(length / GUEST_PAGE_SIZE);
+      if (pages > this.pool.pageCount) return Promise.reject(new RangeError(`a transfer of ${length} bytes needs more than the ${this.pool.pageCount} I/O pages`));
+      const firstPfn = this.pool.tryTake(pages);
+      if (firstPfn < 0) return this.pool.room().then(() => this.transferChunk(opcode, lba, buffer, direction));
+      gpa = firstPfn * GUEST_PAGE_SIZE;
+      const bounce = new Uint8Array(memory, gpa, length);
       if (direction === VmscsiDataDirection.WRITE) bounce.set(buffer);
-      await this.queues.execute(this.lun, cdb, { gpa: pages.firstPfn * GUEST_PAGE_SIZE, length: buffer.length, direction });
-      if (direction === VmscsiDataDirection.READ) buffer.set(bounce);
-    } finally {
-      this.pool.release(pages);
+      request = channel.take();
+      request.throughPages(this.pool, firstPfn, pages, bounce, direction === VmscsiDataDirection.READ ? buffer : undefined);
     }
+    request.setReadWrite16(opcode, lba, length / this.sectorSize);
+    return channel.start(request, this.lun, READ_WRITE_16_CDB_LENGTH, gpa, length, direction);
   }
 
   private checkRange(lba: number, sectors: number): void {
+    const problem = this.rangeProblem(lba, sectors);
+    if (problem !== undefined) throw problem;
+  }
+
+  /** Why `sectors` sectors from `lba` are not on the disk, or undefined when they are. */
+  private rangeProblem(lba: number, sectors: number): RangeError | undefined {
     const blocks = this.sizeBytes / this.sectorSize;
     if (!(Number.isSafeInteger(lba) && lba >= 0 && Number.isSafeInteger(sectors) && sectors >= 0 && lba + sectors <= blocks)) {
-      throw new RangeError(`sectors ${lba}+${sectors} are not on the disk of ${blocks} sectors`);
+      return new RangeError(`sectors ${lba}+${sectors} are not on the disk of ${blocks} sectors`);
     }
+    return undefined;
   }
 }
 

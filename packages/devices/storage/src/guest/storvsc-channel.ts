@@ -1,45 +1,27 @@
-import { ChannelStatus, type Channel, type GpaRangeSpec, type PageMemory } from '@tsvisor/device-sdk';
+import { ChannelStatus, type Channel, type PageMemory } from '@tsvisor/device-sdk';
 import { ProtocolError } from '@tsvisor/wire';
 import { firstValueFrom } from 'rxjs';
 import {
-  SrbFlag,
-  SrbStatus,
-  VMSCSI_SENSE_SIZE,
   VSTOR_FLAG_REQUEST_COMPLETION,
   VSTOR_GUEST_VERSIONS,
   VSTOR_PACKET_SIZE,
   VSTOR_PROPERTY_MULTI_CHANNEL,
   VmscsiDataDirection,
-  VmscsiRequest,
   VstorChannelProperties,
   VstorOperation,
   VstorPropertiesPacket,
   VstorSrbPacket,
   VstorStatus,
   VstorSubChannelPacket,
-  VstorVersion,
   VstorVersionPacket,
-  srbStatusCode,
-  vmscsiRequestLength,
+  vstorPacketLength,
   type VstorVersion as Version,
 } from '../protocol/index.js';
-import { ScsiCommandError } from './scsi-command-error.js';
-import { GUEST_PAGE_SIZE } from './io-page-pool.js';
+import { SrbRequest, type SrbRequestOwner } from './srb-request.js';
 
-const SRB = VstorSrbPacket.offsetOf('srb');
 const OPERATION = VstorSrbPacket.offsetOf('operation');
 const FLAGS = VstorSrbPacket.offsetOf('flags');
 const STATUS = VstorSrbPacket.offsetOf('status');
-const LENGTH = SRB + VmscsiRequest.offsetOf('length');
-const SRB_STATUS = SRB + VmscsiRequest.offsetOf('srbStatus');
-const SCSI_STATUS = SRB + VmscsiRequest.offsetOf('scsiStatus');
-const LUN = SRB + VmscsiRequest.offsetOf('lun');
-const CDB_LENGTH = SRB + VmscsiRequest.offsetOf('cdbLength');
-const SENSE_INFO_LENGTH = SRB + VmscsiRequest.offsetOf('senseInfoLength');
-const DATA_IN = SRB + VmscsiRequest.offsetOf('dataIn');
-const DATA_TRANSFER_LENGTH = SRB + VmscsiRequest.offsetOf('dataTransferLength');
-const CDB = SRB + VmscsiRequest.offsetOf('cdbOrSense');
-const SRB_FLAGS = SRB + VmscsiRequest.offsetOf('srbFlags');
 const VERSION = VstorVersionPacket.offsetOf('version');
 const PROPERTIES = VstorPropertiesPacket.offsetOf('properties');
 const SUB_CHANNEL_COUNT = VstorSubChannelPacket.offsetOf('subChannelCount');
@@ -71,13 +53,17 @@ export interface SrbResult {
  * packet sent with completion requested (many may be in flight, told apart by the channel's own
  * transaction ids), its data by GPA-direct ranges of guest pages.
  */
-export class StorvscChannel {
+export class StorvscChannel implements SrbRequestOwner {
   /** The protocol version the host accepted (0 before the bring-up). */
   version = 0;
   properties: StorvscProperties = { maxSubChannels: 0, maxTransferBytes: 0 };
   /** SCSI requests this channel carried that the host answered. */
   requests = 0;
   private requestsInFlight = 0;
+  /** Requests to reuse. */
+  private readonly idle: SrbRequest[] = [];
+  /** Called whenever a request of this channel settles (the I/O queues wake a waiting request). */
+  onRequestDone: (() => void) | undefined;
 
   constructor(readonly channel: Channel) {}
 
@@ -147,38 +133,38 @@ export class StorvscChannel {
    * @throws ScsiCommandError - if the command did not succeed (DATA_OVERRUN, a short transfer, counts as success).
    */
   async execute(lun: number, cdb: Uint8Array, data?: SrbData): Promise<SrbResult> {
-    const packet = this.packet(VstorOperation.EXECUTE_SRB);
-    const view = new DataView(packet.buffer);
-    view.setUint16(LENGTH, vmscsiRequestLength(this.version), true);
-    view.setUint8(LUN, lun);
-    view.setUint8(CDB_LENGTH, cdb.length);
-    packet.set(cdb, CDB);
-    const direction = data?.direction ?? VmscsiDataDirection.NONE;
-    view.setUint8(DATA_IN, direction);
-    view.setUint8(SENSE_INFO_LENGTH, VMSCSI_SENSE_SIZE);
-    view.setUint32(DATA_TRANSFER_LENGTH, data?.length ?? 0, true);
-    const directionFlag = direction === VmscsiDataDirection.READ ? SrbFlag.DATA_IN : direction === VmscsiDataDirection.WRITE ? SrbFlag.DATA_OUT : 0;
-    view.setUint32(SRB_FLAGS, SrbFlag.DISABLE_SYNCH_TRANSFER | directionFlag, true);
-    const ranges = data && data.length > 0 ? [gpaRange(data.gpa, data.length)] : undefined;
-    let reply: DataView;
+    const request = this.take();
+    request.setCdb(cdb);
+    const dataTransferred = await this.start(request, lun, cdb.length, data?.gpa ?? 0, data?.length ?? 0, data?.direction ?? VmscsiDataDirection.NONE);
+    return { dataTransferred };
+  }
+
+  /**
+   * A free request of this channel (the fast path reuses them), to fill with its CDB (and I/O
+   * pages, if any) and {@link start}. Counts as in flight from now on.
+   */
+  take(): SrbRequest {
     this.requestsInFlight++;
-    try {
-      reply = await this.send(packet, ranges);
-      this.requests++;
-    } finally {
-      this.requestsInFlight--;
-    }
-    if (reply.getUint32(OPERATION, true) !== VstorOperation.COMPLETE_IO) {
-      throw this.failure('EXECUTE_SRB', 'the completion is not a COMPLETE_IO packet');
-    }
-    const srbStatus = reply.getUint8(SRB_STATUS);
-    const code = srbStatusCode(srbStatus);
-    if (code !== SrbStatus.SUCCESS && code !== SrbStatus.DATA_OVERRUN) {
-      const senseLength = Math.min(reply.getUint8(SENSE_INFO_LENGTH), VMSCSI_SENSE_SIZE);
-      const sense = new Uint8Array(reply.buffer, reply.byteOffset + CDB, senseLength);
-      throw new ScsiCommandError(cdb[0]!, lun, srbStatus, reply.getUint8(SCSI_STATUS), sense);
-    }
-    return { dataTransferred: reply.getUint32(DATA_TRANSFER_LENGTH, true) };
+    return this.idle.pop() ?? new SrbRequest(this);
+  }
+
+  /**
+   * Sends `request` (from {@link take}, its CDB of `cdbLength` bytes set) to `lun` with `length`
+   * bytes of data at `gpa` moving in `direction`. Resolves with the bytes that moved.
+   * @throws ScsiCommandError - if the command did not succeed (DATA_OVERRUN counts as success).
+   */
+  start(request: SrbRequest, lun: number, cdbLength: number, gpa: number, length: number, direction: VmscsiDataDirection): Promise<number> {
+    const outcome = request.prepare(this.version, lun, cdbLength, gpa, length, direction);
+    this.channel.request(request.outgoingPacket).subscribe(request);
+    return outcome;
+  }
+
+  /** A request settled (see {@link SrbRequestOwner}): it goes back to the free ones. */
+  srbDone(request: SrbRequest, answered: boolean): void {
+    this.requestsInFlight--;
+    if (answered) this.requests++;
+    this.idle.push(request);
+    this.onRequestDone?.();
   }
 
   /** A zeroed vstor packet of `operation` asking for completion. */
@@ -200,9 +186,8 @@ export class StorvscChannel {
   }
 
   /** Sends a packet (the shorter pre-Windows 8 one before 5.1) and returns its completion, zero-padded to a full packet. */
-  private async send(packet: Uint8Array, gpaRanges?: GpaRangeSpec[]): Promise<DataView> {
-    const length = this.version !== 0 && this.version < VstorVersion.WIN8 ? VSTOR_PACKET_SIZE - 16 : VSTOR_PACKET_SIZE;
-    const { payload } = await firstValueFrom(this.channel.request({ payload: packet, length, ...(gpaRanges ? { gpaRanges } : {}) }));
+  private async send(packet: Uint8Array): Promise<DataView> {
+    const { payload } = await firstValueFrom(this.channel.request({ payload: packet, length: vstorPacketLength(this.version) }));
     const reply = new Uint8Array(VSTOR_PACKET_SIZE);
     reply.set(payload.subarray(0, VSTOR_PACKET_SIZE));
     return new DataView(reply.buffer);
@@ -211,13 +196,4 @@ export class StorvscChannel {
   private failure(step: string, problem: string): ProtocolError {
     return new ProtocolError(`storvsc ${step}: ${problem}`, { layout: 'VstorPacket', path: 'status', offset: STATUS });
   }
-}
-
-/** The GPA-direct range of `length` bytes of guest memory from byte `gpa`. */
-function gpaRange(gpa: number, length: number): GpaRangeSpec {
-  const byteOffset = gpa % GUEST_PAGE_SIZE;
-  const first = (gpa - byteOffset) / GUEST_PAGE_SIZE;
-  const pfns = new Array<number>(Math.ceil((byteOffset + length) / GUEST_PAGE_SIZE));
-  for (let i = 0; i < pfns.length; i++) pfns[i] = first + i;
-  return { byteOffset, byteCount: length, pfns };
 }

@@ -34,6 +34,7 @@ describe('the storvsc driver in a real partition', () => {
     await vm.waitForConsole('waiting for lun 2', 20_000);
     expect(vm.console()).toContain(`lun0 ${64 * 512} bytes of 512`);
     expect(vm.console()).toContain('readback ok');
+    expect(vm.console()).toContain('empty read 0');
     expect(vm.console()).toContain(`read-only write refused: sense key ${SenseKey.DATA_PROTECT}`);
     const file = await readFile(a);
     for (let i = 0; i < 8 * 512; i++) if (file[512 + i] !== ((i * 7) & 0xff)) throw new Error(`byte ${512 + i} of the image differs`);

@@ -17,6 +17,10 @@ export const STORVSC_MAX_IN_FLIGHT = 64;
 export class StorvscQueues {
   private readonly channels: StorvscChannel[];
   private readonly waiters: (() => void)[] = [];
+  /** A request settled: one waiting request may go. */
+  private readonly wakeOne = (): void => {
+    if (this.waiters.length !== 0) this.waiters.shift()!();
+  };
 
   constructor(
     /** The primary channel, brought up: its version and properties hold for every queue. */
@@ -24,6 +28,7 @@ export class StorvscQueues {
     private readonly maxInFlight = STORVSC_MAX_IN_FLIGHT,
   ) {
     this.channels = [primary];
+    primary.onRequestDone = this.wakeOne;
   }
 
   /** Channels requests spread over, the primary included. */
@@ -49,6 +54,7 @@ export class StorvscQueues {
   /** A sub-channel joins: requests spread over it from now on. */
   add(channel: StorvscChannel): void {
     this.channels.push(channel);
+    channel.onRequestDone = this.wakeOne;
     for (const wake of this.waiters.splice(0)) wake();
   }
 
@@ -59,18 +65,23 @@ export class StorvscQueues {
   async execute(lun: number, cdb: Uint8Array, data?: SrbData): Promise<SrbResult> {
     let channel = this.pick();
     while (channel === undefined) {
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      await this.room();
       channel = this.pick();
     }
-    try {
-      return await channel.execute(lun, cdb, data);
-    } finally {
-      this.waiters.shift()?.();
-    }
+    return channel.execute(lun, cdb, data);
   }
 
-  /** The open channel with the fewest requests in flight and room for one more; the primary when none is open. */
-  private pick(): StorvscChannel | undefined {
+  /** Resolves when a request settles (and a channel may have room again); see {@link pick}. */
+  room(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /**
+   * The open channel with the fewest requests in flight and room for one more; the primary when
+   * none is open (its requests then fail the way it does); undefined when every open channel is
+   * full: wait for {@link room}.
+   */
+  pick(): StorvscChannel | undefined {
     let best: StorvscChannel | undefined;
     let anyOpen = false;
     for (const channel of this.channels) {

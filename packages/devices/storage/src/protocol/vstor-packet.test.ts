@@ -6,6 +6,7 @@ import { VSTOR_PROPERTY_MULTI_CHANNEL, VstorChannelProperties } from './vstor-ch
 import { VmscsiDataDirection } from './vmscsi-data-direction.js';
 import {
   VSTOR_PACKET_SIZE,
+  vstorPacketLength,
   VstorPacket,
   VstorPacketHeader,
   VstorPropertiesPacket,
@@ -190,5 +191,13 @@ describe('vstor_packet (PROTOCOLS.md §3)', () => {
       VstorPropertiesPacket,
       VstorSubChannelPacket,
     ]);
+  });
+
+  it('sends the full 64-byte packet from 5.1 on and before a version is agreed, 16 bytes less before 5.1', () => {
+    expect(vstorPacketLength(0)).toBe(VSTOR_PACKET_SIZE);
+    expect(vstorPacketLength(VstorVersion.WIN8)).toBe(64);
+    expect(vstorPacketLength(VstorVersion.WIN8_1)).toBe(64);
+    expect(vstorPacketLength(0x0402)).toBe(48);
+    expect(vstorPacketLength(0x0200)).toBe(48);
   });
 });

@@ -5,15 +5,23 @@
  */
 import { oneOf, reserved, struct, u16, u32, type Infer } from '@tsvisor/wire';
 import { VSTOR_FLAG_REQUEST_COMPLETION, VstorOperation } from './vstor-operation.js';
-import { VstorProtocolVersion } from './vstor-version.js';
+import { VstorProtocolVersion, VstorVersion } from './vstor-version.js';
 import { VstorChannelProperties } from './vstor-channel-properties.js';
-import { VMSCSI_REQUEST_SIZE, VmscsiRequest, isValidVmscsiRequest } from './vmscsi-request.js';
+import { VMSCSI_REQUEST_SIZE, VMSCSI_REQUEST_SIZE_PRE_WIN8, VmscsiRequest, isValidVmscsiRequest } from './vmscsi-request.js';
 
 /** Size of a vstor packet from protocol 5.1 on. */
 export const VSTOR_PACKET_SIZE = 64;
 
 /** Size of the union after the header. */
 export const VSTOR_PAYLOAD_SIZE = VMSCSI_REQUEST_SIZE;
+
+/**
+ * Bytes of a vstor packet a guest sends once protocol `version` is agreed (0: not yet, the full
+ * packet): before 5.1 the request lacks its 16-byte Windows 8 extension.
+ */
+export function vstorPacketLength(version: number): number {
+  return version !== 0 && version < VstorVersion.WIN8 ? VSTOR_PACKET_SIZE - (VMSCSI_REQUEST_SIZE - VMSCSI_REQUEST_SIZE_PRE_WIN8) : VSTOR_PACKET_SIZE;
+}
 
 /** The header fields every packet starts with; unknown operations and flags are `ProtocolError`s. */
 const header = {

@@ -8,7 +8,7 @@ interface Machine {
 }
 
 /**
- * Test guest program: writes sectors 1–8 of LUN 0 with a pattern, reads them back, tries a write
+ * Test guest program: writes sectors 1–8 of LUN 0 with a pattern, reads them back, reads nothing, tries a write
  * to LUN 1 (read-only), reads 32 sectors at once over every channel once the sub-channels are
  * open, waits for the host to hot-add LUN 2 and reads its first sector, then waits for the host
  * to remove the controller.
@@ -25,6 +25,7 @@ export default async function program(machine: Machine): Promise<number> {
   const back = new Uint8Array(pattern.length);
   await disk.read(1, back);
   machine.console.log(back.every((byte, i) => byte === pattern[i]) ? 'readback ok' : 'readback differs');
+  machine.console.log(`empty read ${await disk.read(0, new Uint8Array(0)).catch((error: unknown) => String(error))}`);
   try {
     await controller.disk(1)!.write(0, new Uint8Array(disk.sectorSize));
     machine.console.log('read-only write succeeded');

@@ -48,6 +48,32 @@ describe('raw disks', () => {
     await disk.close();
   });
 
+  it('has every write to shared memory acknowledged before a flush in the file once the flush completes', async () => {
+    const path = join(dir, 'ordered.img');
+    await format.create(path, { sizeBytes: 64 * 1024 });
+    const disk = await format.open(path);
+    const memory = new Uint8Array(new SharedArrayBuffer(16 * 1024));
+    for (let i = 0; i < 4; i++) memory.fill(0x10 + i, i * 4096, (i + 1) * 4096);
+    await Promise.all([0, 1, 2, 3].map((i) => disk.write(i * 8192, memory.subarray(i * 4096, (i + 1) * 4096))));
+    await disk.flush();
+    const file = await readFile(path);
+    for (let i = 0; i < 4; i++) expect(file.subarray(i * 8192, i * 8192 + 4096).every((byte) => byte === 0x10 + i)).toBe(true);
+    await disk.close();
+  });
+
+  it('reads zeros into shared memory past the end of a file shorter than the disk', async () => {
+    const path = join(dir, 'short.img');
+    await writeFile(path, new Uint8Array(8192).fill(0x33));
+    const disk = await format.open(path, { readOnly: true });
+    // The file shrinks under the open disk: its size stays what it was.
+    await writeFile(path, new Uint8Array(4096).fill(0x33));
+    const memory = new Uint8Array(new SharedArrayBuffer(8192)).fill(0xee);
+    await disk.read(0, memory);
+    expect(memory.subarray(0, 4096).every((byte) => byte === 0x33)).toBe(true);
+    expect(memory.subarray(4096).every((byte) => byte === 0)).toBe(true);
+    await disk.close();
+  });
+
   it('refuses ranges that are not whole sectors inside the disk, and writes to a read-only disk', async () => {
     const path = join(dir, 'b.img');
     await writeFile(path, new Uint8Array(4096 + 100));

@@ -1,7 +1,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import { readFully, writeFully, writeZeros } from '../positioned-io.js';
-import { checkDiskRange } from '../disk-range.js';
+import { checkDiskRange, diskRangeProblem } from '../disk-range.js';
 import { DiskReadOnlyError } from '../disk-read-only-error.js';
+import { DiskIoThread } from '../io/disk-io-thread.js';
 import type { VirtualDisk } from '../virtual-disk.js';
 
 /**
@@ -12,6 +13,8 @@ import type { VirtualDisk } from '../virtual-disk.js';
 export class RawDisk implements VirtualDisk {
   readonly format = 'raw';
   readonly physicalSectorSize: number;
+  /** Moves the data of guest-memory buffers (the VSP's requests) on a thread of its own. */
+  private readonly io: DiskIoThread;
 
   constructor(
     private readonly path: string,
@@ -21,18 +24,21 @@ export class RawDisk implements VirtualDisk {
     readonly readOnly: boolean,
   ) {
     this.physicalSectorSize = sectorSize;
+    this.io = new DiskIoThread(path, file.fd, sizeBytes);
   }
 
-  async read(offset: number, target: Uint8Array): Promise<void> {
-    checkDiskRange(this, offset, target.length);
-    // Past the end of a shorter file, the disk reads zeros.
-    await readFully(this.file, target, offset);
+  read(offset: number, target: Uint8Array): Promise<void> {
+    const problem = diskRangeProblem(this, offset, target.length);
+    if (problem !== undefined) return Promise.reject(problem);
+    // Guest memory moves on the I/O thread; past the end of a shorter file, either path reads zeros.
+    return this.io.accepts(target) ? this.io.read(target, offset) : readFully(this.file, target, offset);
   }
 
-  async write(offset: number, source: Uint8Array): Promise<void> {
-    if (this.readOnly) throw new DiskReadOnlyError(this.path);
-    checkDiskRange(this, offset, source.length);
-    await writeFully(this.file, source, offset);
+  write(offset: number, source: Uint8Array): Promise<void> {
+    if (this.readOnly) return Promise.reject(new DiskReadOnlyError(this.path));
+    const problem = diskRangeProblem(this, offset, source.length);
+    if (problem !== undefined) return Promise.reject(problem);
+    return this.io.accepts(source) ? this.io.write(source, offset) : writeFully(this.file, source, offset);
   }
 
   flush(): Promise<void> {
@@ -45,7 +51,10 @@ export class RawDisk implements VirtualDisk {
     await writeZeros(this.file, offset, offset + length);
   }
 
-  close(): Promise<void> {
-    return this.readOnly ? this.file.close() : this.file.sync().then(() => this.file.close());
+  /** Ends the I/O thread (after the jobs it has), then flushes and closes the file. */
+  async close(): Promise<void> {
+    await this.io.close();
+    if (!this.readOnly) await this.file.sync();
+    await this.file.close();
   }
 }

@@ -123,9 +123,19 @@ export class VhdxBat {
   }
 
   entry(index: number): VhdxBatEntry {
+    return { state: this.stateOf(index), fileOffset: this.fileOffsetOf(index) };
+  }
+
+  /** The state of entry `index` (what {@link entry} says, without allocating). */
+  stateOf(index: number): number {
+    return this.view.getUint32(index * ENTRY_SIZE, true) & 7;
+  }
+
+  /** The file offset of entry `index` (what {@link entry} says, without allocating). */
+  fileOffsetOf(index: number): number {
     const low = this.view.getUint32(index * ENTRY_SIZE, true);
     const high = this.view.getUint32(index * ENTRY_SIZE + 4, true);
-    return { state: low & 7, fileOffset: (high * 4096 + (low >>> 20)) * VhdxLayout.MiB };
+    return (high * 4096 + (low >>> 20)) * VhdxLayout.MiB;
   }
 
   /** Sets entry `index` in memory; `fileOffset` is 1 MiB-aligned. */

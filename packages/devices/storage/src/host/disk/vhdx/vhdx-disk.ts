@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Guid } from '@tsvisor/wire';
-import { checkDiskRange } from '../disk-range.js';
+import { checkDiskRange, diskRangeProblem } from '../disk-range.js';
 import { DiskReadOnlyError } from '../disk-read-only-error.js';
 import type { VirtualDisk } from '../virtual-disk.js';
 import { PayloadBlockState, SECTOR_BITMAP_BLOCK_SIZE, SectorBitmapState, VhdxBat } from './vhdx-bat.js';
@@ -20,6 +20,8 @@ import { decodeVhdxRegionTable, overlap, type VhdxRegion, type VhdxRegions } fro
 /** Longest chain of differencing images followed; also what stops a chain that loops. */
 const MAX_CHAIN_LENGTH = 16;
 const SECTOR = VhdxLayout.logSectorSize;
+/** What a read that needed no I/O returns. */
+const DONE = Promise.resolve();
 
 /** A 4 KiB sector of metadata to write through the log. */
 interface MetadataSector {
@@ -179,8 +181,18 @@ export class VhdxDisk implements VirtualDisk {
     return this.headers.current.dataWriteGuid;
   }
 
-  async read(offset: number, target: Uint8Array): Promise<void> {
-    checkDiskRange(this, offset, target.length);
+  read(offset: number, target: Uint8Array): Promise<void> {
+    const problem = diskRangeProblem(this, offset, target.length);
+    if (problem !== undefined) return Promise.reject(problem);
+    const { blockSize } = this.metadata;
+    const block = Math.floor(offset / blockSize);
+    const inBlock = offset - block * blockSize;
+    // Within one block (a guest request that does not straddle two): no loop, no extra promise.
+    if (inBlock + target.length <= blockSize) return this.readBlock(block, inBlock, target);
+    return this.readBlocks(offset, target);
+  }
+
+  private async readBlocks(offset: number, target: Uint8Array): Promise<void> {
     const { blockSize } = this.metadata;
     for (let done = 0; done < target.length; ) {
       const position = offset + done;
@@ -192,17 +204,14 @@ export class VhdxDisk implements VirtualDisk {
     }
   }
 
-  private async readBlock(block: number, inBlock: number, part: Uint8Array): Promise<void> {
-    const { state, fileOffset } = this.bat.entry(this.bat.payloadIndex(block));
-    if (state === PayloadBlockState.fullyPresent) {
-      await this.file.readInto(part, fileOffset + inBlock, 'payload block', `blocks[${block}]`);
-    } else if (state === PayloadBlockState.partiallyPresent) {
-      await this.readPartialBlock(block, fileOffset, inBlock, part);
-    } else if (state === PayloadBlockState.notPresent && this.parent !== undefined) {
-      await this.parent.read(block * this.metadata.blockSize + inBlock, part);
-    } else {
-      part.fill(0);
-    }
+  private readBlock(block: number, inBlock: number, part: Uint8Array): Promise<void> {
+    const index = this.bat.payloadIndex(block);
+    const state = this.bat.stateOf(index);
+    if (state === PayloadBlockState.fullyPresent) return this.file.readInto(part, this.bat.fileOffsetOf(index) + inBlock, 'payload block', 'blocks', block);
+    if (state === PayloadBlockState.partiallyPresent) return this.readPartialBlock(block, this.bat.fileOffsetOf(index), inBlock, part);
+    if (state === PayloadBlockState.notPresent && this.parent !== undefined) return this.parent.read(block * this.metadata.blockSize + inBlock, part);
+    part.fill(0);
+    return DONE;
   }
 
   /** Reads from a partially present block: runs of sectors whose bitmap bit is set from here, the others from the parent. */
@@ -215,7 +224,7 @@ export class VhdxDisk implements VirtualDisk {
       while (end < count && bits(end) === present) end++;
       const piece = part.subarray(run * this.sectorSize, end * this.sectorSize);
       const at = inBlock + run * this.sectorSize;
-      if (present) await this.file.readInto(piece, fileOffset + at, 'payload block', `blocks[${block}]`);
+      if (present) await this.file.readInto(piece, fileOffset + at, 'payload block', 'blocks', block);
       else await this.parent!.read(block * this.metadata.blockSize + at, piece);
       run = end;
     }

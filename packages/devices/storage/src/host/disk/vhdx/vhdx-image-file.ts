@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { DiskIoThread } from '../io/disk-io-thread.js';
 import { VhdxFormatError } from './vhdx-format-error.js';
 
 /** Zeros for {@link VhdxImageFile.zero}, a chunk at a time. */
@@ -6,14 +7,20 @@ const ZEROS = new Uint8Array(1024 * 1024);
 
 /**
  * The file under a VHDX image: positional reads that never go past its end (a structure that
- * would is a {@link VhdxFormatError}), whole writes, and its size as it grows.
+ * would is a {@link VhdxFormatError}), whole writes, and its size as it grows. Payload data that
+ * lives in guest memory (the VSP's requests) moves on the file's {@link DiskIoThread}; metadata
+ * goes the ordinary way.
  */
 export class VhdxImageFile {
+  private readonly io: DiskIoThread;
+
   private constructor(
     readonly path: string,
     private readonly handle: FileHandle,
     private currentSize: number,
-  ) {}
+  ) {
+    this.io = new DiskIoThread(path, handle.fd, currentSize);
+  }
 
   /** Opens `path` for reading, and for writing unless `readOnly`. */
   static async open(path: string, readOnly: boolean): Promise<VhdxImageFile> {
@@ -42,11 +49,19 @@ export class VhdxImageFile {
     return target;
   }
 
-  /** Fills `target` from `offset`; see {@link VhdxImageFile.read}. */
-  async readInto(target: Uint8Array, offset: number, structure: string, field: string): Promise<void> {
+  /**
+   * Fills `target` from `offset`; see {@link VhdxImageFile.read}. With `index`, the error names
+   * element `index` of `field` (built only then: payload reads pass the block number).
+   */
+  readInto(target: Uint8Array, offset: number, structure: string, field: string, index?: number): Promise<void> {
     if (!Number.isSafeInteger(offset) || offset < 0 || offset + target.length > this.currentSize) {
-      throw new VhdxFormatError(structure, field, `${target.length} bytes at ${offset} lie beyond the end of the ${this.currentSize}-byte file`);
+      const name = index === undefined ? field : `${field}[${index}]`;
+      return Promise.reject(new VhdxFormatError(structure, name, `${target.length} bytes at ${offset} lie beyond the end of the ${this.currentSize}-byte file`));
     }
+    return this.io.accepts(target) ? this.io.read(target, offset) : this.readFromHandle(target, offset, structure, index === undefined ? field : `${field}[${index}]`);
+  }
+
+  private async readFromHandle(target: Uint8Array, offset: number, structure: string, field: string): Promise<void> {
     let done = 0;
     while (done < target.length) {
       const { bytesRead } = await this.handle.read(target, done, target.length - done, offset + done);
@@ -57,12 +72,17 @@ export class VhdxImageFile {
 
   /** Writes all of `source` at `offset`, growing the file if it ends there. */
   async write(source: Uint8Array, offset: number): Promise<void> {
+    if (offset + source.length <= this.currentSize && this.io.accepts(source)) {
+      await this.io.write(source, offset);
+      return;
+    }
     let done = 0;
     while (done < source.length) {
       const { bytesWritten } = await this.handle.write(source, done, source.length - done, offset + done);
       done += bytesWritten;
     }
     this.currentSize = Math.max(this.currentSize, offset + source.length);
+    this.io.fileLimit = this.currentSize;
   }
 
   /** Writes `length` zero bytes at `offset`. */
@@ -78,6 +98,7 @@ export class VhdxImageFile {
   async resize(size: number): Promise<void> {
     await this.handle.truncate(size);
     this.currentSize = size;
+    this.io.fileLimit = size;
   }
 
   /** Makes everything written so far durable. */
@@ -85,7 +106,9 @@ export class VhdxImageFile {
     return this.handle.sync();
   }
 
-  close(): Promise<void> {
-    return this.handle.close();
+  /** Ends the I/O thread (after the jobs it has), then closes the file. */
+  async close(): Promise<void> {
+    await this.io.close();
+    await this.handle.close();
   }
 }

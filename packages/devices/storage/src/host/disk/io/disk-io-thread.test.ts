@@ -1,0 +1,110 @@
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DiskIoError } from './disk-io-error.js';
+import { DiskIoThread } from './disk-io-thread.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'disk-io-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A file of `size` bytes, byte i = i * 7 mod 256, opened with `flags`, with an I/O thread limited to `limit` bytes. */
+async function fileWithThread(size: number, limit: number, flags = 'r+') {
+  const path = join(dir, 'disk.img');
+  await writeFile(path, Uint8Array.from({ length: size }, (_, i) => (i * 7) & 0xff));
+  const handle = await open(path, flags);
+  const io = new DiskIoThread(path, handle.fd, limit);
+  return {
+    path,
+    io,
+    close: async () => {
+      await io.close();
+      await handle.close();
+    },
+  };
+}
+
+describe('a disk I/O thread', () => {
+  it('reads file bytes straight into guest memory, zeros past the end of the file', async () => {
+    const { io, close } = await fileWithThread(8192, 16384);
+    const memory = new Uint8Array(new SharedArrayBuffer(65536)).fill(0xee);
+    try {
+      const target = memory.subarray(4096, 4096 + 12288);
+      expect(io.accepts(target)).toBe(true);
+      await Promise.all([io.read(target.subarray(0, 4096), 0), io.read(target.subarray(4096), 4096)]);
+      for (let i = 0; i < 8192; i++) expect(target[i]).toBe((i * 7) & 0xff);
+      expect(target.subarray(8192).every((byte) => byte === 0)).toBe(true);
+      expect(memory[4095]).toBe(0xee);
+      expect(memory[4096 + 12288]).toBe(0xee);
+    } finally {
+      await close();
+    }
+  });
+
+  it('writes guest memory to the file at the position asked', async () => {
+    const { path, io, close } = await fileWithThread(8192, 8192);
+    const memory = new Uint8Array(new SharedArrayBuffer(8192));
+    memory.fill(0x42, 512, 1536);
+    try {
+      await io.write(memory.subarray(512, 1536), 2048);
+    } finally {
+      await close();
+    }
+    const file = await readFile(path);
+    expect(file.subarray(2048, 3072).every((byte) => byte === 0x42)).toBe(true);
+    expect(file[2047]).toBe((2047 * 7) & 0xff);
+    expect(file[3072]).toBe((3072 * 7) & 0xff);
+  });
+
+  it('refuses, touching nothing, a job that would end past the file limit', async () => {
+    const { path, io, close } = await fileWithThread(8192, 4096);
+    const memory = new Uint8Array(new SharedArrayBuffer(8192)).fill(0x11);
+    try {
+      await expect(io.read(memory.subarray(0, 1024), 3584)).rejects.toBeInstanceOf(DiskIoError);
+      await expect(io.write(memory.subarray(0, 1024), 3584)).rejects.toThrow(/outside guest memory or the file/);
+      expect(memory.every((byte) => byte === 0x11)).toBe(true);
+      // The thread goes on serving.
+      await io.read(memory.subarray(0, 512), 0);
+      expect(memory[1]).toBe(7);
+    } finally {
+      await close();
+    }
+    expect((await readFile(path))[4000]).toBe((4000 * 7) & 0xff);
+  });
+
+  it('fails a job whose system call fails with the errno, and serves the next', async () => {
+    const { io, close } = await fileWithThread(8192, 8192, 'r');
+    const memory = new Uint8Array(new SharedArrayBuffer(8192));
+    try {
+      const failure = await io.write(memory.subarray(0, 512), 0).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(DiskIoError);
+      expect((failure as DiskIoError).errno).toBeLessThan(0);
+      await io.read(memory.subarray(0, 512), 512);
+      expect(memory[0]).toBe((512 * 7) & 0xff);
+    } finally {
+      await close();
+    }
+  });
+
+  it('accepts only views of the guest memory it started with, and nothing once closed', async () => {
+    const { io, close } = await fileWithThread(4096, 4096);
+    const memory = new Uint8Array(new SharedArrayBuffer(4096));
+    try {
+      expect(io.accepts(new Uint8Array(4096))).toBe(false);
+      await io.read(memory.subarray(0, 512), 0);
+      expect(io.accepts(new Uint8Array(new SharedArrayBuffer(4096)))).toBe(false);
+      expect(io.accepts(memory.subarray(512, 1024))).toBe(true);
+    } finally {
+      await close();
+    }
+    expect(io.accepts(memory.subarray(512, 1024))).toBe(false);
+  });
+});
