@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { GuestImage } from '../guest-image/guest-image.js';
+import { permissionFlags } from './permission-flags.js';
 import type { VpLayout, VpReport, VpWorkerData } from './vp-protocol.js';
 import type { VpRuntimeSource } from './vp-runtime-source.js';
 
@@ -56,8 +57,9 @@ export class VirtualProcessor {
     const worker = new Worker(url, {
       name: `${options.partitionName}/vp${options.layout.vpIndex}`,
       workerData,
-      // Needed only so that a refused import() fails with an error of the guest's realm.
-      execArgv: ['--experimental-vm-modules', '--no-warnings'],
+      // The VM modules flag is needed only so that a refused import() fails with an error of the
+      // guest's realm; the permission flags keep the thread under the process's permission model.
+      execArgv: [...permissionFlags(), '--experimental-vm-modules', '--no-warnings'],
       env: {},
       stdout: true,
       stderr: true,
