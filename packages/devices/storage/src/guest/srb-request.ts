@@ -9,9 +9,8 @@ import {
   VSTOR_FLAG_REQUEST_COMPLETION,
   VSTOR_PACKET_SIZE,
   VmscsiDataDirection,
-  VmscsiRequest,
   VstorOperation,
-  VstorSrbPacket,
+  VSTOR_SRB_OFFSETS,
   srbStatusCode,
   vmscsiRequestLength,
   vstorPacketLength,
@@ -19,20 +18,21 @@ import {
 import { GUEST_PAGE_SIZE, type IoPagePool } from './io-page-pool.js';
 import { ScsiCommandError } from './scsi-command-error.js';
 
-const SRB = VstorSrbPacket.offsetOf('srb');
-const OPERATION = VstorSrbPacket.offsetOf('operation');
-const FLAGS = VstorSrbPacket.offsetOf('flags');
-const STATUS = VstorSrbPacket.offsetOf('status');
-const LENGTH = SRB + VmscsiRequest.offsetOf('length');
-const SRB_STATUS = SRB + VmscsiRequest.offsetOf('srbStatus');
-const SCSI_STATUS = SRB + VmscsiRequest.offsetOf('scsiStatus');
-const LUN = SRB + VmscsiRequest.offsetOf('lun');
-const CDB_LENGTH = SRB + VmscsiRequest.offsetOf('cdbLength');
-const SENSE_INFO_LENGTH = SRB + VmscsiRequest.offsetOf('senseInfoLength');
-const DATA_IN = SRB + VmscsiRequest.offsetOf('dataIn');
-const DATA_TRANSFER_LENGTH = SRB + VmscsiRequest.offsetOf('dataTransferLength');
-const CDB = SRB + VmscsiRequest.offsetOf('cdbOrSense');
-const SRB_FLAGS = SRB + VmscsiRequest.offsetOf('srbFlags');
+const {
+  operation: OPERATION,
+  flags: FLAGS,
+  status: STATUS,
+  length: LENGTH,
+  srbStatus: SRB_STATUS,
+  scsiStatus: SCSI_STATUS,
+  lun: LUN,
+  cdbLength: CDB_LENGTH,
+  senseInfoLength: SENSE_INFO_LENGTH,
+  dataIn: DATA_IN,
+  dataTransferLength: DATA_TRANSFER_LENGTH,
+  cdbOrSense: CDB,
+  srbFlags: SRB_FLAGS,
+} = VSTOR_SRB_OFFSETS;
 const TWO_32 = 0x1_0000_0000;
 
 /** What a {@link SrbRequest} tells its channel when it is done. */

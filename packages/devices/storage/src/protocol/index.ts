@@ -15,3 +15,4 @@ export * from './scsi-opcode.js';
 export * from './scsi-page-code.js';
 export * from './scsi-status.js';
 export * from './sense-data.js';
+export * from './vstor-srb-offsets.js';

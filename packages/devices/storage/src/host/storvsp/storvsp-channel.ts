@@ -8,11 +8,10 @@ import {
   VMSCSI_REQUEST_SIZE_PRE_WIN8,
   VSTOR_PACKET_SIZE,
   VmscsiDataDirection,
-  VmscsiRequest,
   VstorChannelProperties,
   VstorOperation,
   VstorPropertiesPacket,
-  VstorSrbPacket,
+  VSTOR_SRB_OFFSETS,
   VstorStatus,
   VstorSubChannelPacket,
   VstorVersionPacket,
@@ -32,20 +31,21 @@ export const STORVSP_MAX_IN_FLIGHT = 64;
 /** Smallest vstor packet: before protocol 5.1 the request lacks its 16-byte Windows 8 extension. */
 const MIN_PACKET_SIZE = VSTOR_PACKET_SIZE - (VMSCSI_REQUEST_SIZE - VMSCSI_REQUEST_SIZE_PRE_WIN8);
 
-const SRB = VstorSrbPacket.offsetOf('srb');
-const OPERATION = VstorSrbPacket.offsetOf('operation');
-const FLAGS = VstorSrbPacket.offsetOf('flags');
-const STATUS = VstorSrbPacket.offsetOf('status');
-const SRB_STATUS = SRB + VmscsiRequest.offsetOf('srbStatus');
-const SCSI_STATUS = SRB + VmscsiRequest.offsetOf('scsiStatus');
-const PATH_ID = SRB + VmscsiRequest.offsetOf('pathId');
-const TARGET_ID = SRB + VmscsiRequest.offsetOf('targetId');
-const LUN = SRB + VmscsiRequest.offsetOf('lun');
-const CDB_LENGTH = SRB + VmscsiRequest.offsetOf('cdbLength');
-const SENSE_INFO_LENGTH = SRB + VmscsiRequest.offsetOf('senseInfoLength');
-const DATA_IN = SRB + VmscsiRequest.offsetOf('dataIn');
-const DATA_TRANSFER_LENGTH = SRB + VmscsiRequest.offsetOf('dataTransferLength');
-const CDB = SRB + VmscsiRequest.offsetOf('cdbOrSense');
+const {
+  operation: OPERATION,
+  flags: FLAGS,
+  status: STATUS,
+  srbStatus: SRB_STATUS,
+  scsiStatus: SCSI_STATUS,
+  pathId: PATH_ID,
+  targetId: TARGET_ID,
+  lun: LUN,
+  cdbLength: CDB_LENGTH,
+  senseInfoLength: SENSE_INFO_LENGTH,
+  dataIn: DATA_IN,
+  dataTransferLength: DATA_TRANSFER_LENGTH,
+  cdbOrSense: CDB,
+} = VSTOR_SRB_OFFSETS;
 const VERSION = VstorVersionPacket.offsetOf('version');
 const PROPERTIES = VstorPropertiesPacket.offsetOf('properties');
 const MAX_CHANNEL_COUNT = PROPERTIES + VstorChannelProperties.offsetOf('maxChannelCount');
