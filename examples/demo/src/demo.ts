@@ -205,7 +205,8 @@ class Demo {
   /**
    * Network: a private switch through the VMMS, two VMs with a synthetic NIC on it, one the echo
    * service and one the probe, which pings it and exchanges UDP with it; both halt when done. Shows
-   * the switch's ports and counters while they talk, and deletes the switch at the end.
+   * the echo service's port on the switch, the switch's counters after the exchange, and deletes
+   * the switch at the end.
    */
   async #useANetwork(): Promise<void> {
     this.#screen.print();
@@ -224,14 +225,14 @@ class Demo {
     const echoing = withinDeadline(lines.get(ECHO_VM.name)!.pipe(filter((line) => line.includes('echoing UDP'))), STEP_TIMEOUT_MS, `${ECHO_VM.name} listening`);
     await this.#changeState(ECHO_VM.name, 'vm.run');
     await echoing;
+    for (const port of this.#vmms.getSwitch(CALLER, DEMO_SWITCH).ports) {
+      this.#screen.print(`network: ${DEMO_SWITCH} port ${port.name}: VM ${port.vm ?? '-'}, MAC ${port.macAddress ?? '-'}, ${port.vlan?.mode === 'access' ? `access VLAN ${port.vlan.vlanId}` : 'trunk'}`);
+    }
     const probed = withinDeadline(lines.get(PROBE_VM.name)!.pipe(filter((line) => line.startsWith('network-probe: done'))), STEP_TIMEOUT_MS, `${PROBE_VM.name} talking to ${ECHO_VM.name}`);
     await this.#changeState(PROBE_VM.name, 'vm.run');
     await probed;
     const lan = this.#vmms.getSwitch(CALLER, DEMO_SWITCH);
-    this.#screen.print(`network: ${DEMO_SWITCH} forwarded ${lan.counters['framesForwarded'] ?? 0} frames (${lan.counters['flooded'] ?? 0} flooded); its ports:`);
-    for (const port of lan.ports) {
-      this.#screen.print(`  ${port.vm ?? port.name} ${port.macAddress ?? ''}: ${port.counters['framesIn'] ?? 0} frames in, ${port.counters['framesOut'] ?? 0} out`);
-    }
+    this.#screen.print(`network: ${DEMO_SWITCH} forwarded ${lan.counters['framesForwarded'] ?? 0} frames (${lan.counters['flooded'] ?? 0} flooded, ${lan.counters['unicast'] ?? 0} unicast)`);
     for (const vm of [PROBE_VM, ECHO_VM]) {
       const halted = await pollUntil(async () => {
         const summary = await this.#vmms.get(CALLER, vm.name);
