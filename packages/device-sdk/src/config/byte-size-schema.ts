@@ -30,7 +30,7 @@ const EXPECTED = 'a size in bytes, or a whole number with a binary unit K, M, G 
  * `"64M"`, `"1GiB"`, `"4096"` with binary units; `undefined` if it is neither or too large.
  */
 export function parseByteSize(size: unknown): number | undefined {
-  if (typeof size === 'number') return Number.isSafeInteger(size) && size >= 0 ? size : undefined;
+  if (typeof size === 'number') return Number.isSafeInteger(size) && size >= 0 ? size + 0 : undefined;
   if (typeof size !== 'string') return undefined;
   const match = BYTE_SIZE_TEXT.exec(size);
   if (match === null) return undefined;

@@ -24,6 +24,12 @@ describe('schema.integer', () => {
     expect(error.message).toBe(`devices[2].config.intervalSeconds: ${problem}`);
   });
 
+  it('gives -0 as 0, as JSON would store it', () => {
+    expect(Object.is(schema.integer({ min: 0 }).parse(-0), 0)).toBe(true);
+    expect(Object.is(schema.number().parse(-0), 0)).toBe(true);
+    expect(Object.is(schema.byteSize().parse(-0), 0)).toBe(true);
+  });
+
   it('states a one-sided bound as such', () => {
     expect(() => schema.integer({ min: 0 }).parse(-1)).toThrow('must be an integer of at least 0, got -1');
     expect(() => schema.integer({ max: 7 }).parse(8)).toThrow('must be an integer of at most 7, got 8');

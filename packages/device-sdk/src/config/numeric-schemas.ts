@@ -36,7 +36,8 @@ function numericSchema(kind: NumericKind, options: NumericOptions): BuiltSchema<
     parse(value, path = '') {
       if (value === undefined && options.default !== undefined) return options.default;
       if (!fits(value)) throw new DeviceConfigError(path, `must be ${expected}, got ${describeReceived(value)}`);
-      return value;
+      // -0 is 0: JSON, the inventory's format, cannot tell them apart.
+      return value + 0;
     },
     jsonSchema: () =>
       annotated({ type: kind, ...(min !== undefined && { minimum: min }), ...(max !== undefined && { maximum: max }) }, options),
