@@ -22,7 +22,7 @@ export interface TestNic {
 export async function connectNic(
   directory: SwitchDirectory,
   config: Partial<Record<keyof NetworkAdapterConfig, unknown>> & { switch: string },
-  options: { vsp?: NetworkVspOptions; driver?: NetvscDriverOptions; vmName?: string; instanceId?: string } = {},
+  options: { vsp?: NetworkVspOptions; driver?: NetvscDriverOptions; vmName?: string; instanceId?: string; driverPages?: number } = {},
 ): Promise<TestNic> {
   const factory: VspFactory<NetworkAdapterConfig> = {
     deviceClass: networkSyntheticClass,
@@ -32,7 +32,7 @@ export async function connectNic(
     factory,
     driver: new NetvscDriver(options.driver),
     config,
-    driverPages: NIC_DRIVER_PAGES,
+    driverPages: options.driverPages ?? NIC_DRIVER_PAGES,
     ...(options.vmName ? { vmName: options.vmName } : {}),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
   });

@@ -1,4 +1,4 @@
-import { ChannelStatus, type Channel } from '@tsvisor/device-sdk';
+import { ChannelStatus, type Channel, type PageMemory } from '@tsvisor/device-sdk';
 import type { VscContext, VscDriver } from '@tsvisor/device-sdk/guest';
 import { firstValueFrom } from 'rxjs';
 import { networkSyntheticClass, NETWORK_MAX_MTU } from '../../network-class.js';
@@ -37,6 +37,24 @@ export interface NetvscDriverOptions {
  * asks for 16 MiB; tsvisor VMs are small (8 MiB of RAM by default), so less.
  */
 export const NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE = 2 * 1024 * 1024;
+/** The smallest receive buffer the driver falls back to when guest memory is short: 256 KiB. */
+export const NETVSC_MIN_RECEIVE_BUFFER_SIZE = 256 * 1024;
+
+/**
+ * The receive buffer: the size the options ask for, or the default — halved while guest memory has
+ * no free run that long, down to {@link NETVSC_MIN_RECEIVE_BUFFER_SIZE} (a small VM still gets a NIC).
+ */
+async function shareReceiveBuffer(context: VscContext, memory: PageMemory, asked: number | undefined): Promise<NetvscSharedBuffer> {
+  if (asked !== undefined) return NetvscSharedBuffer.share(context, memory, asked);
+  for (let size = NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE; ; size /= 2) {
+    try {
+      return await NetvscSharedBuffer.share(context, memory, size);
+    } catch (error) {
+      if (!(error instanceof RangeError) || size <= NETVSC_MIN_RECEIVE_BUFFER_SIZE) throw error;
+    }
+  }
+}
+
 /** Default send buffer: 128 KiB. */
 export const NETVSC_DEFAULT_SEND_BUFFER_SIZE = 128 * 1024;
 
@@ -98,7 +116,7 @@ export class NetvscDriver implements VscDriver<NetworkAdapter> {
     await channel.send({ payload: encodeNvspMessage({ type: NvspMessageType.SEND_NDIS_VERSION, ndisMajorVersion: ndis.major, ndisMinorVersion: ndis.minor }) });
     const memory = channel.memory;
     if (!memory) throw new Error('netvsc needs guest memory for its buffers, and the channel has none');
-    const receive = await NetvscSharedBuffer.share(context, memory, options.receiveBufferSize ?? NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE);
+    const receive = await shareReceiveBuffer(context, memory, options.receiveBufferSize);
     buffers.push(receive);
     channel.registerTransferPageSet(NVSP_RECEIVE_BUFFER_ID, receive.bytes);
     const receiveReply = await request(channel, { type: NvspMessageType.SEND_RECEIVE_BUFFER, gpadlHandle: receive.gpadl, id: NVSP_RECEIVE_BUFFER_ID });

@@ -98,6 +98,21 @@ describe('the guest NIC', () => {
     expect(atB.slice(-2).map((frame) => frame[20])).toEqual([1, 2]);
   });
 
+  it('falls back to a smaller receive buffer when guest memory has no run for the default one', async () => {
+    const directory = new LocalSwitchDirectory();
+    directory.create({ name: 'lab', kind: 'private' });
+    // 200 pages: no room for 2 MiB (512 pages) or 1 MiB, room for 512 KiB and the 128 KiB send buffer.
+    const small = await connectNic(directory, { switch: 'lab', macAddress: '00-15-5D-00-00-0A' }, { driverPages: 200 });
+    nics.push(small);
+    const asked = await connectNic(directory, { switch: 'lab', macAddress: '00-15-5D-00-00-0C' }, { driver: { receiveBufferSize: 512 * 1024 } });
+    nics.push(asked);
+    // Bring-up answers borrow a slot each until the guest completes them: compare once both are idle.
+    await vi.waitFor(() => expect(small.vsp.counters().freeReceiveSlots).toBe(asked.vsp.counters().freeReceiveSlots), { timeout: 10_000 });
+    expect(small.vsp.counters().freeReceiveSlots).toBeGreaterThan(300);
+    // Below the smallest fallback, the bring-up fails and says why.
+    await expect(connectNic(directory, { switch: 'lab', macAddress: '00-15-5D-00-00-0B' }, { driverPages: 60 })).rejects.toThrow(RangeError);
+  });
+
   it('completes a malformed transfer-page packet from the host with a failure and counts it', async () => {
     const [a] = await lab(1);
     const host = a!.bed.host;
