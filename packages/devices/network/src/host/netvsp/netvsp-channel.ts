@@ -203,7 +203,12 @@ export class NetvspChannel implements RndisAdapterState {
       }
       this.onControl(packet, readNvspMessage(packet.payload(), 'guest'));
     } catch (error) {
-      if (!(error instanceof ProtocolError) && !(error instanceof RangeError)) throw error;
+      if (!(error instanceof ProtocolError) && !(error instanceof RangeError)) {
+        // Not the guest's input but a failure of this VSP: it ends this channel, never the host.
+        this.adapter.counts.internalErrors++;
+        this.channel.close();
+        return;
+      }
       this.adapter.counts.protocolErrors++;
       this.finish(packet, this.failureFor(packet));
     }

@@ -39,6 +39,11 @@ export interface NetvspCounters {
   protocolErrors: number;
   /** Channels that faulted (the guest broke the ring protocol). */
   channelFaults: number;
+  /**
+   * Packets whose handling failed in the VSP itself (a bug, not the guest's malformed input): the
+   * channel is closed, the host and the other channels go on.
+   */
+  internalErrors: number;
 }
 
 /** Counters all at zero. */
@@ -61,5 +66,6 @@ export function emptyNetvspCounters(): NetvspCounters {
     buffersNotContiguous: 0,
     protocolErrors: 0,
     channelFaults: 0,
+    internalErrors: 0,
   };
 }

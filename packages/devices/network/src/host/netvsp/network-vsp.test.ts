@@ -147,6 +147,29 @@ describe('netvsp frames', () => {
     expect(b.adapter.counters).toMatchObject({ framesReceived: 1, bytesReceived: 1514, framesSent: 1, sendFailed: 0 });
   });
 
+  it('closes only its channel, counted, when its own code fails on a packet; the host and other NICs go on', async () => {
+    const switches = lab();
+    // A switch directory whose ports fail as a bug would: a TypeError, not a ProtocolError.
+    const broken = {
+      attach: (name: string, options: Parameters<LocalSwitchDirectory['attach']>[1]) => {
+        const port = switches.attach(name, options);
+        return { ...port, switchName: name, counters: port.counters, detach: () => port.detach(), send: (): boolean => { throw new TypeError('a bug in the port'); } };
+      },
+      list: () => switches.list(),
+    };
+    const a = await nic(broken, { switch: 'lab', macAddress: MAC_A });
+    const b = await nic(switches, { switch: 'lab', macAddress: MAC_B });
+    const c = await nic(switches, { switch: 'lab', macAddress: '00-15-5D-00-00-0C' });
+    const atC = collectFrames(c.adapter);
+    a.adapter.send(testFrame(b.adapter.mac, a.adapter.mac));
+    await vi.waitFor(() => expect(a.vsp.counters().internalErrors).toBe(1), { timeout: 10_000 });
+    expect(a.bed.host.state).toBe('closed');
+    expect(a.vsp.counters().protocolErrors).toBe(0);
+    b.adapter.send(testFrame(c.adapter.mac, b.adapter.mac, 60, 7));
+    await vi.waitFor(() => expect(atC.map((frame) => frame[20])).toEqual([7]), { timeout: 10_000 });
+    expect(b.vsp.counters().internalErrors).toBe(0);
+  });
+
   it('batches frames that arrive in one turn into one transfer-page packet', async () => {
     const a = await nic(lab(), { switch: 'lab', macAddress: MAC_A });
     const b = await nic(directory, { switch: 'lab', macAddress: MAC_B });
