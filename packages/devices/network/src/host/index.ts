@@ -32,8 +32,8 @@ export default new ContainerModule(({ bind }) => {
 });
 
 export * from './switch/index.js';
-export { SwitchDirectory, type SwitchPortHandle, type SwitchSummary } from './switch-directory/switch-directory.js';
-export { LocalSwitchDirectory } from './switch-directory/local-switch-directory.js';
+export { SwitchDirectory, type SwitchPortHandle } from './switch-directory/switch-directory.js';
+export { LocalSwitchDirectory, type SwitchSummary } from './switch-directory/local-switch-directory.js';
 export { UnknownSwitchError } from './switch-directory/unknown-switch-error.js';
 export { VirtualSwitchService } from './switch-management/virtual-switch-service.js';
 export { SwitchPortServer } from './switch-port-link/switch-port-server.js';

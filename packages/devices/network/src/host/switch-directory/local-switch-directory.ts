@@ -4,8 +4,17 @@ import type { SwitchPort } from '../switch/switch-port.js';
 import type { SwitchPortOptions } from '../switch/switch-port-options.js';
 import { VirtualSwitch } from '../switch/virtual-switch.js';
 import type { VirtualSwitchOptions } from '../switch/virtual-switch-options.js';
-import type { SwitchDirectory, SwitchPortHandle, SwitchSummary } from './switch-directory.js';
+import type { SwitchKind } from '../switch/switch-kind.js';
+import type { SwitchDirectory, SwitchPortHandle } from './switch-directory.js';
 import { UnknownSwitchError } from './unknown-switch-error.js';
+
+/** One switch as {@link LocalSwitchDirectory.list} reports it. */
+export interface SwitchSummary {
+  readonly name: string;
+  readonly kind: SwitchKind;
+  /** Ports attached now. */
+  readonly ports: number;
+}
 
 /**
  * The switches of this process, by name: {@link VirtualSwitch} instances that every in-process
@@ -52,6 +61,7 @@ export class LocalSwitchDirectory implements SwitchDirectory {
     return new LocalSwitchPortHandle(switchName, vswitch.connect(options));
   }
 
+  /** The switches there are. */
   list(): readonly SwitchSummary[] {
     return [...this.switches.values()].map((vswitch) => ({ name: vswitch.name, kind: vswitch.kind, ports: vswitch.connectedPorts.length }));
   }

@@ -1,7 +1,6 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { SwitchPortCounters } from '../switch/switch-port-counters.js';
 import type { SwitchPortOptions } from '../switch/switch-port-options.js';
-import type { SwitchKind } from '../switch/switch-kind.js';
 
 /**
  * An adapter's place on a virtual switch, as a {@link SwitchDirectory} hands it out: frames go in
@@ -18,14 +17,6 @@ export interface SwitchPortHandle {
   readonly counters: Readonly<SwitchPortCounters>;
 }
 
-/** One switch as {@link SwitchDirectory.list} reports it. */
-export interface SwitchSummary {
-  readonly name: string;
-  readonly kind: SwitchKind;
-  /** Ports attached now. */
-  readonly ports: number;
-}
-
 /**
  * Where the NICs of a host find their virtual switches by name. The in-process
  * {@link LocalSwitchDirectory} is the default; a directory that reaches switches in another
@@ -37,8 +28,6 @@ export interface SwitchDirectory {
    * @throws UnknownSwitchError (or rejects with it) when no switch has that name.
    */
   attach(switchName: string, options: SwitchPortOptions): SwitchPortHandle | Promise<SwitchPortHandle>;
-  /** The switches there are. */
-  list(): readonly SwitchSummary[] | Promise<readonly SwitchSummary[]>;
 }
 
 /** The host's switch directory (one per host: every VM of the host shares its switches). */

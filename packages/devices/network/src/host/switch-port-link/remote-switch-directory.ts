@@ -1,7 +1,7 @@
 import { decodeUtf8 } from '@tsvisor/wire';
 import { connect, type Socket } from 'node:net';
 import { UnknownSwitchError } from '../switch-directory/unknown-switch-error.js';
-import type { SwitchDirectory, SwitchPortHandle, SwitchSummary } from '../switch-directory/switch-directory.js';
+import type { SwitchDirectory, SwitchPortHandle } from '../switch-directory/switch-directory.js';
 import type { FrameReceiver } from '../switch/frame-receiver.js';
 import { emptySwitchPortCounters, type SwitchPortCounters } from '../switch/switch-port-counters.js';
 import type { SwitchPortOptions } from '../switch/switch-port-options.js';
@@ -50,11 +50,6 @@ export class RemoteSwitchDirectory implements SwitchDirectory {
       socket.once('error', (error) => settle(error));
       socket.once('close', () => settle(new SwitchPortRefusedError(`the host closed the link to ${switchName} before attaching the port`)));
     });
-  }
-
-  /** A worker sees no switch but the one its grant names: none to list. */
-  list(): readonly SwitchSummary[] {
-    return [];
   }
 }
 
