@@ -23,6 +23,7 @@ export {
   TransferPageList,
   PIPE_MAX_PAYLOAD,
   type Completion,
+  type CompletionReceiver,
   type CompletionTarget,
   type OutgoingPacket,
   type GpaRangeSpec,

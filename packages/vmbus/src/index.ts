@@ -13,7 +13,7 @@ export { RingReader, type RingPacket } from './ring/ring-reader.js';
 export { Channel, type ChannelOptions, type ChannelCounters } from './channel/channel.js';
 export { ChannelStatus } from './channel/channel-status.js';
 export { ChannelClosedError } from './channel/channel-closed-error.js';
-export type { Completion, CompletionTarget } from './channel/completion.js';
+export type { Completion, CompletionReceiver, CompletionTarget } from './channel/completion.js';
 export { IncomingPacket } from './channel/incoming-packet.js';
 export type { OutgoingPacket, GpaRangeSpec, TransferPageRangeSpec } from './channel/outgoing-packet.js';
 export type { PageMemory } from './channel/page-memory.js';

@@ -7,6 +7,7 @@ import { RingControlOffset } from '../protocol/ring-control.js';
 import { createChannelPair } from '../testing/channel-pair.js';
 import { ChannelClosedError } from './channel-closed-error.js';
 import { ChannelStatus } from './channel-status.js';
+import type { CompletionReceiver } from './completion.js';
 import type { IncomingPacket } from './incoming-packet.js';
 import { PollPolicy } from './poll-policy.js';
 
@@ -81,6 +82,67 @@ describe('Channel', () => {
     expect(guest.pendingRequests).toBe(0);
     host.complete(held!, bytes(8, 2));
     await until(() => guest.counters().strayCompletions === 1, 'the stray completion');
+  });
+
+  it('calls a CompletionReceiver with the completion in place, one receiver reused for many requests', async () => {
+    const { host, guest } = createChannelPair();
+    host.packets$.subscribe((p) => host.complete(p, bytes(16, p.payload()[0]! + 1)));
+    const answers: number[][] = [];
+    const packets = new Set<IncomingPacket>();
+    const receiver: CompletionReceiver = {
+      completed: (packet) => {
+        packets.add(packet);
+        answers.push([packet.transactionIdLow, packet.payloadLength, packet.bytes[packet.payloadOffset]!]);
+      },
+      abandoned: () => expect.fail('the channel stays open'),
+    };
+    const ids = [10, 20, 30].map((n) => guest.sendRequest({ payload: bytes(8, n) }, receiver));
+    expect(guest.pendingRequests).toBe(3);
+    await until(() => answers.length === 3, 'three completions');
+    expect(answers).toEqual(ids.map((id, i) => [id, 16, (i + 1) * 10 + 1]));
+    // The channel lends its one reused packet object: nothing is allocated per completion.
+    expect(packets.size).toBe(1);
+    expect(guest.pendingRequests).toBe(0);
+  });
+
+  it('queues sendRequest behind a full ring, forgets a request on forgetRequest and abandons the rest on close', async () => {
+    const { host, guest } = createChannelPair({ ringPages: 2 });
+    const held: { transactionIdLow: number; transactionIdHigh: number }[] = [];
+    const abandoned: ChannelClosedError[] = [];
+    const completed: number[] = [];
+    const receiver: CompletionReceiver = { completed: (p) => completed.push(p.transactionIdLow), abandoned: (error) => abandoned.push(error) };
+    // Packets as small as the requests fill the ring: neither request fits.
+    while (guest.trySend({ payload: bytes(8, 1) }));
+    const queued = guest.sendRequest({ payload: bytes(8, 1) }, receiver);
+    const forgotten = guest.sendRequest({ payload: bytes(8, 2) }, receiver);
+    expect(guest.forgetRequest(forgotten, receiver)).toBe(true);
+    expect(guest.forgetRequest(forgotten, receiver)).toBe(false);
+    host.packets$.subscribe((p) => {
+      if (p.completionRequested) held.push({ transactionIdLow: p.transactionIdLow, transactionIdHigh: p.transactionIdHigh });
+    });
+    // Only the queued request reaches the host once the ring drains: the forgotten one left the queue.
+    await until(() => held.length === 1, 'the queued request');
+    expect(held[0]!.transactionIdLow).toBe(queued);
+    const another = guest.sendRequest({ payload: bytes(8, 3) }, receiver);
+    await until(() => held.length === 2, 'the second request');
+    host.complete(held[0]!, bytes(8, 0));
+    await until(() => completed.length === 1, 'the first completion');
+    expect(completed).toEqual([queued]);
+    guest.close();
+    expect(abandoned).toHaveLength(1);
+    expect(abandoned[0]).toBeInstanceOf(ChannelClosedError);
+    expect(guest.forgetRequest(another, receiver)).toBe(false);
+    expect(() => guest.sendRequest({ payload: bytes(8, 4) }, receiver)).toThrow(ChannelClosedError);
+  });
+
+  it('refuses sendRequest beyond maxPendingRequests with a RangeError and keeps the channel open', () => {
+    const { guest } = createChannelPair({ guest: { maxPendingRequests: 2 } });
+    const receiver: CompletionReceiver = { completed: () => undefined, abandoned: () => undefined };
+    guest.sendRequest({ payload: bytes(8, 1) }, receiver);
+    guest.sendRequest({ payload: bytes(8, 2) }, receiver);
+    expect(() => guest.sendRequest({ payload: bytes(8, 3) }, receiver)).toThrow(RangeError);
+    expect(guest.pendingRequests).toBe(2);
+    expect(guest.state).toBe(ChannelStatus.Open);
   });
 
   it('never completes transaction id 0 and owes nothing for it', async () => {

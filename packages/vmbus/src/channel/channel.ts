@@ -6,7 +6,7 @@ import { RingReader } from '../ring/ring-reader.js';
 import { RingWriter } from '../ring/ring-writer.js';
 import { ChannelClosedError } from './channel-closed-error.js';
 import { ChannelStatus } from './channel-status.js';
-import type { Completion, CompletionTarget } from './completion.js';
+import type { Completion, CompletionReceiver, CompletionTarget } from './completion.js';
 import { gpaDirectHeaderLength, writeGpaDirectHeader } from './gpa-range-list.js';
 import type { GpadlPages } from './gpadl-pages.js';
 import { IncomingPacket } from './incoming-packet.js';
@@ -93,6 +93,8 @@ const NO_HEADER = new Uint8Array(0);
  *   ring goes non-empty); `send` waits for room: backpressure.
  * - `request` sends with a fresh transaction id and emits the matching COMPLETION; unsubscribing
  *   cancels (a late completion is dropped). Id 0 is never used and never completed.
+ *   `sendRequest` does the same for a {@link CompletionReceiver} the caller keeps: the fast path,
+ *   which allocates nothing per request.
  * - Before taking a packet off the incoming ring the channel reserves room for its completion in
  *   the outgoing ring, so `complete` never waits and never queues.
  */
@@ -107,7 +109,7 @@ export class Channel {
   /** `packets$` subscribers. Called directly: a Subject's `next` allocates per call. */
   private readonly receivers: Subscriber<IncomingPacket>[] = [];
   private readonly status = new BehaviorSubject<ChannelStatus>(ChannelStatus.Open);
-  private readonly pending = new Map<number, Subscriber<Completion>>();
+  private readonly pending = new Map<number, CompletionReceiver>();
   private readonly waiting: WaitingSend[] = [];
   private readonly pagesets = new Map<number, Uint8Array>();
   private readonly schedule: (task: () => void) => void;
@@ -252,45 +254,73 @@ export class Channel {
    */
   request(packet: OutgoingPacket): Observable<Completion> {
     return new Observable<Completion>((subscriber) => {
-      if (this.state !== ChannelStatus.Open) {
-        subscriber.error(new ChannelClosedError(this.name, this.state));
-        return undefined;
-      }
-      if (this.pending.size >= this.maxPendingRequests) {
-        subscriber.error(new RangeError(`channel ${this.name}: ${this.maxPendingRequests} requests already pending`));
-        return undefined;
-      }
-      const id = this.allocateTransactionId();
-      this.pending.set(id, subscriber);
-      let entry: WaitingSend | undefined;
-      let sent: boolean;
-      try {
-        sent = this.waiting.length === 0 && this.append(packet, id, PACKET_FLAG_COMPLETION_REQUESTED);
-        // Poll mode trades batching for latency: the request goes out now.
-        if (sent && this.poll) this.writer.commit();
-      } catch (error) {
-        this.pending.delete(id);
-        subscriber.error(this.faultFrom(error));
-        return undefined;
-      }
-      if (sent) {
-        this.scheduleFlush();
-      } else if (this.waiting.length >= this.maxWaitingSends) {
-        this.pending.delete(id);
-        subscriber.error(new RangeError(`channel ${this.name}: ${this.maxWaitingSends} sends already wait for room`));
-        return undefined;
-      } else {
-        entry = { packet, transactionId: id, flags: PACKET_FLAG_COMPLETION_REQUESTED };
-        this.waiting.push(entry);
-      }
-      return () => {
-        if (this.pending.get(id) === subscriber) this.pending.delete(id);
-        if (entry) {
-          const at = this.waiting.indexOf(entry);
-          if (at >= 0) this.waiting.splice(at, 1);
-        }
+      const receiver: CompletionReceiver = {
+        completed: (completion) => {
+          const payload = completion.payloadLength === 0 ? NO_HEADER : completion.bytes.slice(completion.payloadOffset, completion.start + completion.length);
+          subscriber.next({ transactionId: completion.transactionIdLow, payload });
+          subscriber.complete();
+        },
+        abandoned: (error) => subscriber.error(error),
       };
+      let id: number;
+      try {
+        id = this.sendRequest(packet, receiver);
+      } catch (error) {
+        subscriber.error(error);
+        return undefined;
+      }
+      return () => this.forgetRequest(id, receiver);
     });
+  }
+
+  /**
+   * Sends `packet` with a fresh transaction id and the completion-requested flag, and calls
+   * `receiver` with the peer's COMPLETION (or when the channel ends first). The packet goes into the
+   * ring now, or, when the ring is full, waits behind earlier sends (the only case that allocates).
+   * Returns the transaction id, which {@link Channel.forgetRequest} takes.
+   *
+   * @throws {@link ChannelClosedError} when the channel is not open, or this send found the peer's
+   * ring control words broken (the channel is then faulted); RangeError when `maxPendingRequests`
+   * requests are pending or `maxWaitingSends` sends wait for room.
+   */
+  sendRequest(packet: OutgoingPacket, receiver: CompletionReceiver): number {
+    this.assertOpen();
+    if (this.pending.size >= this.maxPendingRequests) throw new RangeError(`channel ${this.name}: ${this.maxPendingRequests} requests already pending`);
+    const id = this.allocateTransactionId();
+    let sent: boolean;
+    try {
+      sent = this.waiting.length === 0 && this.append(packet, id, PACKET_FLAG_COMPLETION_REQUESTED);
+      // Poll mode trades batching for latency: the request goes out now.
+      if (sent && this.poll) this.writer.commit();
+    } catch (error) {
+      throw this.faultFrom(error);
+    }
+    if (sent) {
+      this.scheduleFlush();
+    } else {
+      if (this.waiting.length >= this.maxWaitingSends) throw new RangeError(`channel ${this.name}: ${this.maxWaitingSends} sends already wait for room`);
+      this.waiting.push({ packet, transactionId: id, flags: PACKET_FLAG_COMPLETION_REQUESTED });
+    }
+    this.pending.set(id, receiver);
+    return id;
+  }
+
+  /**
+   * Cancels the request `transactionId` sent with `receiver`: it leaves the send queue if it still
+   * waits for room, and its completion, if one comes, is dropped as stray. Returns whether it was
+   * pending.
+   */
+  forgetRequest(transactionId: number, receiver: CompletionReceiver): boolean {
+    if (this.pending.get(transactionId) !== receiver) return false;
+    this.pending.delete(transactionId);
+    const waiting = this.waiting;
+    for (let i = 0; i < waiting.length; i++) {
+      if (waiting[i]!.transactionId === transactionId) {
+        waiting.splice(i, 1);
+        break;
+      }
+    }
+    return true;
   }
 
   /**
@@ -564,17 +594,15 @@ export class Channel {
   }
 
   private completeRequest(packet: IncomingPacket): void {
-    const subscriber = packet.transactionIdHigh === 0 ? this.pending.get(packet.transactionIdLow) : undefined;
-    if (!subscriber) {
+    const receiver = packet.transactionIdHigh === 0 ? this.pending.get(packet.transactionIdLow) : undefined;
+    if (!receiver) {
       this.counts.strayCompletions++;
       return;
     }
     this.counts.completionsReceived++;
     this.pending.delete(packet.transactionIdLow);
-    const payload = packet.payloadLength === 0 ? NO_HEADER : packet.bytes.slice(packet.payloadOffset, packet.start + packet.length);
     try {
-      subscriber.next({ transactionId: packet.transactionIdLow, payload });
-      subscriber.complete();
+      receiver.completed(packet);
     } catch {
       this.counts.subscriberErrors++;
     }
@@ -629,7 +657,13 @@ export class Channel {
     for (const entry of this.waiting.splice(0)) entry.reject?.(closed);
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const subscriber of pending) subscriber.error(closed);
+    for (const receiver of pending) {
+      try {
+        receiver.abandoned(closed);
+      } catch {
+        this.counts.subscriberErrors++;
+      }
+    }
     this.faultError = error;
     for (const receiver of this.receivers.splice(0)) {
       if (error) receiver.error(error);

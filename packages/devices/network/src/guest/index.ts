@@ -12,7 +12,14 @@ export default new ContainerModule(({ bind }) => {
   bind(VscDriverContribution).toConstantValue(new NetvscDriver());
 });
 
-export { NetvscDriver, NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE, NETVSC_DEFAULT_SEND_BUFFER_SIZE, type NetvscDriverOptions } from './netvsc/netvsc-driver.js';
+export {
+  NetvscDriver,
+  NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE,
+  NETVSC_MIN_RECEIVE_BUFFER_SIZE,
+  NETVSC_DEFAULT_SEND_BUFFER_SIZE,
+  NETVSC_MIN_SEND_BUFFER_SIZE,
+  type NetvscDriverOptions,
+} from './netvsc/netvsc-driver.js';
 export { NetworkAdapter, type NetvscBuffers, type RndisReply } from './netvsc/network-adapter.js';
 export { NetvscBringUpError } from './netvsc/netvsc-bring-up-error.js';
 export { emptyNetvscCounters, type NetvscCounters } from './netvsc/netvsc-counters.js';

@@ -9,7 +9,7 @@ import { networkSyntheticClass, type NetworkAdapterConfig } from '../network-cla
 import type { VspContext, VspFactory } from '@tsvisor/device-sdk/host';
 
 /** Guest pages each test NIC may borrow: its buffers, with room to spare. */
-export const NIC_DRIVER_PAGES = 640;
+export const NIC_DRIVER_PAGES = 1024;
 
 /** A NIC on a test bed: its VSP, its guest adapter and the bed. */
 export interface TestNic {

@@ -1,6 +1,5 @@
-import type { Completion, GpaRangeSpec, OutgoingPacket } from '@tsvisor/device-sdk';
+import type { CompletionReceiver, GpaRangeSpec, IncomingPacket, OutgoingPacket } from '@tsvisor/device-sdk';
 import { ProtocolError } from '@tsvisor/wire';
-import type { Observer } from 'rxjs';
 import {
   SrbFlag,
   SrbStatus,
@@ -44,11 +43,11 @@ export interface SrbRequestOwner {
 /**
  * One EXECUTE_SRB request of a storvsc channel, allocated once and reused request after request
  * (the guest's fast path): its vstor packet, its GPA range (one, of consecutive pages) and the
- * outgoing packet naming them, and the promise of the caller. It observes its own completion, so no
- * closure is made per request. A read through the driver's I/O pages copies them into the caller's
+ * outgoing packet naming them, and the promise of the caller. It receives its own completion
+ * (`Channel.sendRequest`), so nothing is allocated per request but the caller's promise. A read through the driver's I/O pages copies them into the caller's
  * buffer on completion, and gives the pages back.
  */
-export class SrbRequest implements Observer<Completion> {
+export class SrbRequest implements CompletionReceiver {
   private readonly packet = new Uint8Array(VSTOR_PACKET_SIZE);
   private readonly view = new DataView(this.packet.buffer);
   private readonly pfns: number[] = [];
@@ -138,33 +137,31 @@ export class SrbRequest implements Observer<Completion> {
     this.target = target;
   }
 
-  /** The packet to send with `Channel.request`. */
+  /** The packet to send with `Channel.sendRequest`. */
   get outgoingPacket(): OutgoingPacket {
     return this.outgoing;
   }
 
-  /** The host's completion. */
-  next(completion: Completion): void {
-    const reply = completion.payload;
-    if (u32(reply, OPERATION) !== VstorOperation.COMPLETE_IO) {
+  /** The host's completion: the vstor packet in its payload (bytes past its end read as 0). */
+  completed(completion: IncomingPacket): void {
+    const reply = completion.bytes;
+    const base = completion.payloadOffset;
+    const end = base + completion.payloadLength;
+    if (u32(reply, base + OPERATION, end) !== VstorOperation.COMPLETE_IO) {
       return this.settle(true, undefined, new ProtocolError('storvsc EXECUTE_SRB: the completion is not a COMPLETE_IO packet', { layout: 'VstorPacket', path: 'operation', offset: OPERATION }));
     }
-    const srbStatus = reply[SRB_STATUS] ?? 0;
+    const srbStatus = u8(reply, base + SRB_STATUS, end);
     const code = srbStatusCode(srbStatus);
-    if (code === SrbStatus.SUCCESS || code === SrbStatus.DATA_OVERRUN) return this.settle(true, u32(reply, DATA_TRANSFER_LENGTH), undefined);
-    const senseLength = Math.min(reply[SENSE_INFO_LENGTH] ?? 0, VMSCSI_SENSE_SIZE);
+    if (code === SrbStatus.SUCCESS || code === SrbStatus.DATA_OVERRUN) return this.settle(true, u32(reply, base + DATA_TRANSFER_LENGTH, end), undefined);
+    const senseLength = Math.min(u8(reply, base + SENSE_INFO_LENGTH, end), VMSCSI_SENSE_SIZE);
     const sense = new Uint8Array(senseLength);
-    for (let i = 0; i < senseLength; i++) sense[i] = reply[CDB + i] ?? 0;
-    this.settle(true, undefined, new ScsiCommandError(this.packet[CDB]!, this.packet[LUN]!, srbStatus, reply[SCSI_STATUS] ?? 0, sense));
+    for (let i = 0; i < senseLength; i++) sense[i] = u8(reply, base + CDB + i, end);
+    this.settle(true, undefined, new ScsiCommandError(this.packet[CDB]!, this.packet[LUN]!, srbStatus, u8(reply, base + SCSI_STATUS, end), sense));
   }
 
-  /** The channel ended before the host answered. */
-  error(error: Error): void {
+  /** The channel ended before the host answered (or would not take the request). */
+  abandoned(error: Error): void {
     this.settle(false, undefined, error);
-  }
-
-  complete(): void {
-    // Settled by next.
   }
 
   private settle(answered: boolean, dataTransferred: number | undefined, error: Error | undefined): void {
@@ -186,7 +183,12 @@ export class SrbRequest implements Observer<Completion> {
   }
 }
 
-/** The u32 (little-endian) at `at` of `bytes`; 0 past its end. */
-function u32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] ?? 0) | ((bytes[at + 1] ?? 0) << 8) | ((bytes[at + 2] ?? 0) << 16)) + (bytes[at + 3] ?? 0) * 0x100_0000;
+/** The byte at `at` of `bytes`, 0 at or past `end`. */
+function u8(bytes: Uint8Array, at: number, end: number): number {
+  return at < end ? bytes[at]! : 0;
+}
+
+/** The u32 (little-endian) at `at` of `bytes`, its bytes at or past `end` read as 0. */
+function u32(bytes: Uint8Array, at: number, end: number): number {
+  return (u8(bytes, at, end) | (u8(bytes, at + 1, end) << 8) | (u8(bytes, at + 2, end) << 16)) + u8(bytes, at + 3, end) * 0x100_0000;
 }

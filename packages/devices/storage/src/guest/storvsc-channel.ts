@@ -155,7 +155,12 @@ export class StorvscChannel implements SrbRequestOwner {
    */
   start(request: SrbRequest, lun: number, cdbLength: number, gpa: number, length: number, direction: VmscsiDataDirection): Promise<number> {
     const outcome = request.prepare(this.version, lun, cdbLength, gpa, length, direction);
-    this.channel.request(request.outgoingPacket).subscribe(request);
+    try {
+      this.channel.sendRequest(request.outgoingPacket, request);
+    } catch (error) {
+      // The channel has ended, or holds as many requests as it may: this one fails.
+      request.abandoned(error as Error);
+    }
     return outcome;
   }
 

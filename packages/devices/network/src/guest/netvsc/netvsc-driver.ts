@@ -18,9 +18,9 @@ const NO_INFORMATION = new Uint8Array(0);
 
 /** Options of the {@link NetvscDriver}. */
 export interface NetvscDriverOptions {
-  /** Bytes of the receive buffer, whole pages. Default 256 KiB. */
+  /** Bytes of the receive buffer, whole pages. Default {@link NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE}, less in a VM without a free run that long. */
   readonly receiveBufferSize?: number;
-  /** Bytes of the send buffer, whole pages. Default 128 KiB. */
+  /** Bytes of the send buffer, whole pages. Default {@link NETVSC_DEFAULT_SEND_BUFFER_SIZE}, less in a VM without a free run that long. */
   readonly sendBufferSize?: number;
   /** NVSP versions proposed, in order. Default newest first, as Linux does. */
   readonly versions?: readonly number[];
@@ -41,22 +41,28 @@ export const NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE = 2 * 1024 * 1024;
 export const NETVSC_MIN_RECEIVE_BUFFER_SIZE = 256 * 1024;
 
 /**
- * The receive buffer: the size the options ask for, or the default — halved while guest memory has
- * no free run that long, down to {@link NETVSC_MIN_RECEIVE_BUFFER_SIZE} (a small VM still gets a NIC).
+ * Default send buffer: 1 MiB, Linux's default (NETVSC_SEND_BUFFER_DEFAULT). Each section in flight
+ * holds one full-size frame or a batch of small ones until the host completes it, so the sections
+ * bound the frames in flight: at 128 KiB a stream of 1500-byte frames stalled on 81 sections.
  */
-async function shareReceiveBuffer(context: VscContext, memory: PageMemory, asked: number | undefined): Promise<NetvscSharedBuffer> {
+export const NETVSC_DEFAULT_SEND_BUFFER_SIZE = 1024 * 1024;
+/** The smallest send buffer the driver falls back to when guest memory is short: 128 KiB. */
+export const NETVSC_MIN_SEND_BUFFER_SIZE = 128 * 1024;
+
+/**
+ * A buffer of the size the options ask for, or of `preferred` bytes — halved while guest memory has
+ * no free run that long, down to `minimum` (a small VM still gets a NIC).
+ */
+async function shareBuffer(context: VscContext, memory: PageMemory, asked: number | undefined, preferred: number, minimum: number): Promise<NetvscSharedBuffer> {
   if (asked !== undefined) return NetvscSharedBuffer.share(context, memory, asked);
-  for (let size = NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE; ; size /= 2) {
+  for (let size = preferred; ; size /= 2) {
     try {
       return await NetvscSharedBuffer.share(context, memory, size);
     } catch (error) {
-      if (!(error instanceof RangeError) || size <= NETVSC_MIN_RECEIVE_BUFFER_SIZE) throw error;
+      if (!(error instanceof RangeError) || size <= minimum) throw error;
     }
   }
 }
-
-/** Default send buffer: 128 KiB. */
-export const NETVSC_DEFAULT_SEND_BUFFER_SIZE = 128 * 1024;
 
 /**
  * The netvsc driver: binds to `network.synthetic` offers and brings the adapter up as Linux's
@@ -116,7 +122,7 @@ export class NetvscDriver implements VscDriver<NetworkAdapter> {
     await channel.send({ payload: encodeNvspMessage({ type: NvspMessageType.SEND_NDIS_VERSION, ndisMajorVersion: ndis.major, ndisMinorVersion: ndis.minor }) });
     const memory = channel.memory;
     if (!memory) throw new Error('netvsc needs guest memory for its buffers, and the channel has none');
-    const receive = await shareReceiveBuffer(context, memory, options.receiveBufferSize);
+    const receive = await shareBuffer(context, memory, options.receiveBufferSize, NETVSC_DEFAULT_RECEIVE_BUFFER_SIZE, NETVSC_MIN_RECEIVE_BUFFER_SIZE);
     buffers.push(receive);
     channel.registerTransferPageSet(NVSP_RECEIVE_BUFFER_ID, receive.bytes);
     const receiveReply = await request(channel, { type: NvspMessageType.SEND_RECEIVE_BUFFER, gpadlHandle: receive.gpadl, id: NVSP_RECEIVE_BUFFER_ID });
@@ -127,7 +133,7 @@ export class NetvscDriver implements VscDriver<NetworkAdapter> {
     if (section.endOffset > receive.bytes.byteLength || section.offset + section.numSubAllocations * section.subAllocationSize > section.endOffset) {
       throw new NetvscBringUpError('receive buffer', `section ${JSON.stringify(section)} does not fit the ${receive.bytes.byteLength}-byte buffer`);
     }
-    const send = await NetvscSharedBuffer.share(context, memory, options.sendBufferSize ?? NETVSC_DEFAULT_SEND_BUFFER_SIZE);
+    const send = await shareBuffer(context, memory, options.sendBufferSize, NETVSC_DEFAULT_SEND_BUFFER_SIZE, NETVSC_MIN_SEND_BUFFER_SIZE);
     buffers.push(send);
     const sendReply = await request(channel, { type: NvspMessageType.SEND_SEND_BUFFER, gpadlHandle: send.gpadl, id: NVSP_SEND_BUFFER_ID });
     if (sendReply.type !== NvspMessageType.SEND_SEND_BUFFER_COMPLETE || sendReply.status !== NvspStatus.SUCCESS) {

@@ -6,6 +6,7 @@ import { encodeNvspMessage, readNvspMessage } from '../../protocol/nvsp-message.
 import { collectFrames, connectNic, testFrame, type TestNic } from '../../test-fixtures/nic-test-bed.js';
 import { IpStack } from '../ip/ip-stack.js';
 import { ipv4Address } from '../ip/ipv4-address.js';
+import { NETVSC_DEFAULT_SEND_BUFFER_SIZE } from './netvsc-driver.js';
 
 let nics: TestNic[] = [];
 let stacks: IpStack[] = [];
@@ -50,10 +51,11 @@ describe('two guests over two synthetic NICs', () => {
 
 describe('the guest NIC', () => {
   it('bounds frames in flight by its send sections: send drops (counted) and transmit waits when all are taken', async () => {
-    const [a, b] = await lab(2);
+    // A switch queue deep enough for the whole burst: every frame the NIC took arrives.
+    const [a, b] = await lab(2, 1024);
     const atB = collectFrames(b!.adapter);
     const sections = a!.adapter.freeSendSections;
-    expect(sections).toBe(Math.floor((128 * 1024) / 1600));
+    expect(sections).toBe(Math.floor(NETVSC_DEFAULT_SEND_BUFFER_SIZE / 1600));
     // Full-size frames: one per section.
     for (let i = 0; i < sections + 5; i++) a!.adapter.send(testFrame(b!.adapter.mac, a!.adapter.mac, 1514, i & 0xff));
     expect(a!.adapter.counters.sendDropped).toBe(5);
@@ -85,7 +87,7 @@ describe('the guest NIC', () => {
   });
 
   it('transmit adds to the open section without waiting when all the others are in flight', async () => {
-    const [a, b] = await lab(2);
+    const [a, b] = await lab(2, 1024);
     const atB = collectFrames(b!.adapter);
     const sections = a!.adapter.freeSendSections;
     for (let i = 0; i < sections - 1; i++) a!.adapter.send(testFrame(b!.adapter.mac, a!.adapter.mac, 1514, i));
@@ -98,12 +100,14 @@ describe('the guest NIC', () => {
     expect(atB.slice(-2).map((frame) => frame[20])).toEqual([1, 2]);
   });
 
-  it('falls back to a smaller receive buffer when guest memory has no run for the default one', async () => {
+  it('falls back to smaller receive and send buffers when guest memory has no run for the default ones', async () => {
     const directory = new LocalSwitchDirectory();
     directory.create({ name: 'lab', kind: 'private' });
-    // 200 pages: no room for 2 MiB (512 pages) or 1 MiB, room for 512 KiB and the 128 KiB send buffer.
+    // 200 pages: no room for 2 MiB (512 pages) or 1 MiB, room for 512 KiB; then 72 pages left: the
+    // send buffer falls from 1 MiB to 256 KiB (64 pages).
     const small = await connectNic(directory, { switch: 'lab', macAddress: '00-15-5D-00-00-0A' }, { driverPages: 200 });
     nics.push(small);
+    expect(small.adapter.freeSendSections).toBe(Math.floor((256 * 1024) / 1600));
     const asked = await connectNic(directory, { switch: 'lab', macAddress: '00-15-5D-00-00-0C' }, { driver: { receiveBufferSize: 512 * 1024 } });
     nics.push(asked);
     // Bring-up answers borrow a slot each until the guest completes them: compare once both are idle.
@@ -129,6 +133,7 @@ describe('fairness through the whole NIC path', () => {
   it('a quiet pair gets every frame while another VM floods the switch', async () => {
     // A small switch queue, so that the flood overflows its own port's queue.
     const [flooder, sink, quietA, quietB] = await lab(4, 32);
+    const floodSections = flooder!.adapter.freeSendSections;
     const atQuietB = collectFrames(quietB!.adapter);
     const atSink = collectFrames(sink!.adapter);
     const flood = testFrame(sink!.adapter.mac, flooder!.adapter.mac, 1514, 0xff);
@@ -147,14 +152,17 @@ describe('fairness through the whole NIC path', () => {
     expect(atQuietB.map((frame) => frame[20])).toEqual(Array.from({ length: quiet }, (_, i) => i));
     expect(quietA!.vsp.portCounters!.droppedQueueFull).toBe(0);
     expect(quietB!.vsp.counters().receiveDroppedNoSlot).toBe(0);
-    // The flood went on all along: far more frames than the quiet ones, some of them lost in its own queue or at the sink.
+    // The flood went on all along, far more frames than the quiet ones; its own port's queue held
+    // it back (netvsp left its sends in the ring while the queue was short of room) instead of
+    // dropping them, and the sink lost what it had no receive slot for.
     expect(flooded).toBeGreaterThan(10 * quiet);
-    await vi.waitFor(() => expect(flooder!.adapter.freeSendSections).toBe(Math.floor((128 * 1024) / 1600)), { timeout: 20_000 });
+    await vi.waitFor(() => expect(flooder!.adapter.freeSendSections).toBe(floodSections), { timeout: 20_000 });
     const port = flooder!.vsp.portCounters!;
     expect(port.framesIn).toBe(flooded);
     const sinkCounters = sink!.vsp.counts;
-    expect(port.droppedQueueFull).toBeGreaterThan(0);
-    expect(port.framesForwarded + port.droppedQueueFull).toBe(flooded);
+    expect(flooder!.vsp.counts.sendPauses).toBeGreaterThan(0);
+    expect(port.droppedQueueFull).toBe(0);
+    expect(port.framesForwarded).toBe(flooded);
     expect(sinkCounters.framesReceived + sinkCounters.receiveDroppedNoSlot).toBe(port.framesForwarded);
     await vi.waitFor(() => expect(atSink.length).toBe(sinkCounters.framesReceived), { timeout: 20_000 });
   });

@@ -1,6 +1,6 @@
-import type { Channel, Completion, IncomingPacket, OutgoingPacket } from '@tsvisor/device-sdk';
+import { ChannelStatus, type Channel, type CompletionReceiver, type IncomingPacket, type OutgoingPacket } from '@tsvisor/device-sdk';
 import { ProtocolError } from '@tsvisor/wire';
-import { BehaviorSubject, type Observable, type Observer, type Subscription } from 'rxjs';
+import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import { ETHERNET_HEADER_SIZE, ETHERNET_VLAN_TAG_SIZE } from '../../protocol/ethernet.js';
 import type { MacAddress } from '../../protocol/mac-address.js';
 import { NvspChannelType, NvspMessageType, NvspStatus } from '../../protocol/nvsp-message-type.js';
@@ -62,7 +62,7 @@ export class NetworkAdapter implements FrameLink {
   private freeCount = 0;
   private sectionPackets: (OutgoingPacket & { payload: Uint8Array })[] = [];
   private sectionPayloads: DataView[] = [];
-  private sectionObservers: Partial<Observer<Completion>>[] = [];
+  private sectionReceivers: CompletionReceiver[] = [];
   private readonly sectionWaiters: (() => void)[] = [];
   /** The section frames are being batched into, -1 for none. */
   private openSection = -1;
@@ -108,9 +108,9 @@ export class NetworkAdapter implements FrameLink {
       const payload = encodeNvspMessage({ type: NvspMessageType.SEND_RNDIS_PACKET, channelType: NvspChannelType.DATA, sendBufferSectionIndex: section, sendBufferSectionSize: 0 });
       this.sectionPackets.push({ payload });
       this.sectionPayloads.push(new DataView(payload.buffer));
-      this.sectionObservers.push({
-        next: (completion) => this.sectionDone(section, completion),
-        error: () => this.sectionDone(section, undefined),
+      this.sectionReceivers.push({
+        completed: (completion) => this.sectionDone(section, completion),
+        abandoned: () => this.sectionDone(section, undefined),
       });
     }
   }
@@ -163,7 +163,7 @@ export class NetworkAdapter implements FrameLink {
     if (section < 0) return;
     this.openSection = -1;
     this.sectionPayloads[section]!.setUint32(SECTION_SIZE_AT, this.openLength, true);
-    this.channel.request(this.sectionPackets[section]!).subscribe(this.sectionObservers[section]!);
+    this.request(section, this.sectionPackets[section]!);
   }
 
   /** {@link FrameLink}: frames received are lent to `receiver`, during the call only. */
@@ -191,7 +191,7 @@ export class NetworkAdapter implements FrameLink {
     buffers.send.set(bytes, section * buffers.sectionSize);
     const reply = new Promise<RndisReply>((resolve) => this.replies.set(requestId, resolve));
     const payload = encodeNvspMessage({ type: NvspMessageType.SEND_RNDIS_PACKET, channelType: NvspChannelType.CONTROL, sendBufferSectionIndex: section, sendBufferSectionSize: bytes.length });
-    this.channel.request({ payload }).subscribe(this.sectionObservers[section]!);
+    this.request(section, { payload });
     return reply;
   }
 
@@ -245,10 +245,21 @@ export class NetworkAdapter implements FrameLink {
     return messageLength;
   }
 
-  private sectionDone(section: number, completion: Completion | undefined): void {
+  /** Sends the SEND_RNDIS_PACKET of `section`; the section is free again at its completion, or at once if the channel has ended. */
+  private request(section: number, packet: OutgoingPacket): void {
+    const receiver = this.sectionReceivers[section]!;
+    if (this.channel.state !== ChannelStatus.Open) {
+      this.sectionDone(section, undefined);
+      return;
+    }
+    this.channel.sendRequest(packet, receiver);
+  }
+
+  private sectionDone(section: number, completion: IncomingPacket | undefined): void {
     if (completion !== undefined) {
-      const payload = completion.payload;
-      const ok = payload.length >= 8 && readU32(payload, 0) === NvspMessageType.SEND_RNDIS_PACKET_COMPLETE && readU32(payload, 4) === NvspStatus.SUCCESS;
+      const bytes = completion.bytes;
+      const at = completion.payloadOffset;
+      const ok = completion.payloadLength >= 8 && readU32(bytes, at) === NvspMessageType.SEND_RNDIS_PACKET_COMPLETE && readU32(bytes, at + 4) === NvspStatus.SUCCESS;
       if (!ok) this.counters.sendFailed++;
     }
     this.freeSections[this.freeCount++] = section;

@@ -1,6 +1,6 @@
 import type { Channel, IncomingPacket } from '@tsvisor/device-sdk';
 import { ProtocolError } from '@tsvisor/wire';
-import type { Subscription } from 'rxjs';
+import type { Observer, Subscription } from 'rxjs';
 import { ETHERNET_HEADER_SIZE, ETHERNET_VLAN_TAG_SIZE } from '../../protocol/ethernet.js';
 import { macHigh16, macLow32, type MacAddress } from '../../protocol/mac-address.js';
 import { NVSP_RECEIVE_BUFFER_ID, NVSP_SEND_BUFFER_ID, NVSP_SEND_SECTION_INDEX_NONE } from '../../protocol/nvsp-buffer.js';
@@ -37,6 +37,10 @@ export interface NetvspAdapter {
   readonly counts: NetvspCounters;
   /** Sends a frame from the guest into the switch; false when the port dropped it. */
   sendFrame(frame: Uint8Array, offset: number, length: number): boolean;
+  /** Whether the port can take `frames` more frames of `bytes` bytes in all now (see `SwitchPortHandle.hasRoomFor`). */
+  hasSendRoom(frames: number, bytes: number): boolean;
+  /** Calls `listener` once, when the port has room again (see `SwitchPortHandle.whenRoom`). */
+  whenSendRoom(listener: () => void): void;
 }
 
 /** Bytes of a slot (and of a send section) for frames of `mtu`: RNDIS header, Ethernet header, VLAN tag, payload. */
@@ -81,7 +85,19 @@ export class NetvspChannel implements RndisAdapterState {
   private readonly backlog: Uint8Array[] = [];
   private readonly macHigh: number;
   private readonly macLow: number;
-  private readonly subscription: Subscription;
+  /** Taking packets from the guest, unless paused for room in the switch port (or disposed). */
+  private subscription: Subscription | undefined;
+  /** The most frames one send section can carry, and their bytes: the room asked of the port before taking another. */
+  private readonly sectionFrames: number;
+  private disposed = false;
+  private readonly receiver: Partial<Observer<IncomingPacket>> = {
+    next: (packet) => this.onPacket(packet),
+    error: () => void this.adapter.counts.channelFaults++,
+  };
+  private readonly resume = (): void => {
+    if (this.disposed || this.subscription !== undefined) return;
+    this.subscription = this.channel.packets$.subscribe(this.receiver);
+  };
 
   constructor(
     private readonly channel: Channel,
@@ -95,10 +111,8 @@ export class NetvspChannel implements RndisAdapterState {
     this.rndis = new RndisControl(this);
     this.macHigh = macHigh16(adapter.mac);
     this.macLow = macLow32(adapter.mac);
-    this.subscription = channel.packets$.subscribe({
-      next: (packet) => this.onPacket(packet),
-      error: () => void adapter.counts.channelFaults++,
-    });
+    this.sectionFrames = Math.floor(this.sectionSize / ((RNDIS_PACKET_SIZE + ETHERNET_HEADER_SIZE + 7) & ~7));
+    this.subscription = channel.packets$.subscribe(this.receiver);
   }
 
   get mac(): MacAddress {
@@ -170,7 +184,9 @@ export class NetvspChannel implements RndisAdapterState {
 
   /** Stops serving: the channel closed. */
   dispose(): void {
-    this.subscription.unsubscribe();
+    this.disposed = true;
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
     this.receive?.close();
     this.receive = undefined;
     this.backlog.length = 0;
@@ -470,6 +486,20 @@ export class NetvspChannel implements RndisAdapterState {
       }
     }
     this.finish(packet, reply);
+    if (!this.adapter.hasSendRoom(this.sectionFrames, this.sectionSize)) this.pauseForRoom();
+  }
+
+  /**
+   * The port could not take another full section: leave the guest's next packets in its ring
+   * (the guest's sections stay in flight, so its sends wait) until the port has room again, rather
+   * than take frames only for the switch to drop them.
+   */
+  private pauseForRoom(): void {
+    if (this.subscription === undefined) return;
+    this.adapter.counts.sendPauses++;
+    this.subscription.unsubscribe();
+    this.subscription = undefined;
+    this.adapter.whenSendRoom(this.resume);
   }
 
   private onRndisControl(packet: IncomingPacket, message: Uint8Array): void {

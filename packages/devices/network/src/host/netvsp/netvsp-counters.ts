@@ -11,6 +11,11 @@ export interface NetvspCounters {
   sendsRefused: number;
   /** Frames the guest sent longer than the adapter's MTU allows: completed with a failure status. */
   sendsOversize: number;
+  /**
+   * Times the VSP stopped taking the guest's sends because the switch port had no room for another
+   * full section (it goes on once the switch has drained the port's queue): backpressure, not loss.
+   */
+  sendPauses: number;
   /** Frames written into the guest's receive buffer. */
   framesReceived: number;
   bytesReceived: number;
@@ -53,6 +58,7 @@ export function emptyNetvspCounters(): NetvspCounters {
     bytesSent: 0,
     sendsRefused: 0,
     sendsOversize: 0,
+    sendPauses: 0,
     framesReceived: 0,
     bytesReceived: 0,
     receiveDroppedNotReady: 0,

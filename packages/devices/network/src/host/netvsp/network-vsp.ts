@@ -118,6 +118,17 @@ export class NetworkVsp extends SimpleVsp<NetworkAdapterConfig> implements Netvs
     return this.port?.send(frame, offset, length) ?? false;
   }
 
+  /** @internal {@link NetvspAdapter}: without a port every frame is refused anyway: no reason to wait. */
+  hasSendRoom(frames: number, bytes: number): boolean {
+    return this.port?.hasRoomFor(frames, bytes) ?? true;
+  }
+
+  /** @internal {@link NetvspAdapter} */
+  whenSendRoom(listener: () => void): void {
+    if (this.port) this.port.whenRoom(listener);
+    else listener();
+  }
+
   protected async run(channel: Channel, signal: AbortSignal): Promise<void> {
     const engine = new NetvspChannel(channel, this);
     this.active = engine;

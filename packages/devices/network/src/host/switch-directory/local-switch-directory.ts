@@ -82,6 +82,14 @@ class LocalSwitchPortHandle implements SwitchPortHandle {
     return this.port.send(frame, offset, length);
   }
 
+  hasRoomFor(frames: number): boolean {
+    return this.port.room >= frames;
+  }
+
+  whenRoom(listener: () => void): void {
+    this.port.whenRoom(listener);
+  }
+
   detach(): void {
     this.port.disconnect();
   }

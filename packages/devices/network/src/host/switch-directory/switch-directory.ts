@@ -11,6 +11,15 @@ export interface SwitchPortHandle {
   readonly switchName: string;
   /** Sends `frame[offset, offset + length)` into the switch; false when dropped (and counted). */
   send(frame: Uint8Array, offset: number, length: number): boolean;
+  /**
+   * Whether `send` can take `frames` more frames of `bytes` bytes in all now without dropping one
+   * for want of room (in the port's queue, or in the link to the host's switch). A sender that
+   * finds no room stops taking frames from its guest until {@link SwitchPortHandle.whenRoom}:
+   * backpressure through the guest's ring instead of drops.
+   */
+  hasRoomFor(frames: number, bytes: number): boolean;
+  /** Calls `listener` once, when room has freed (the queue drained to half), or the port left. */
+  whenRoom(listener: () => void): void;
   /** Leaves the switch; idempotent. */
   detach(): void;
   /** The port's counters (the switch's view: spoofed, oversize, queue-full drops…). */

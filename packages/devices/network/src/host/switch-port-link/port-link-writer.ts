@@ -24,6 +24,7 @@ export class PortLinkWriter {
   private flushScheduled = false;
   private closed = false;
   private finished: (() => void) | undefined;
+  private readonly roomListeners: (() => void)[] = [];
 
   constructor(private readonly sink: PortLinkSink) {}
 
@@ -45,9 +46,27 @@ export class PortLinkWriter {
     return true;
   }
 
+  /** Whether {@link frame} can take `frames` more frames of `bytes` bytes in all now. */
+  hasRoomFor(frames: number, bytes: number): boolean {
+    return !this.closed && this.filled + frames * PORT_LINK_HEADER_SIZE + bytes <= BATCH_BYTES;
+  }
+
+  /**
+   * Calls `listener` once, when the buffer being filled has gone to the socket (the other one is
+   * empty then) — at once if nothing is queued — or when the link closes.
+   */
+  whenRoom(listener: () => void): void {
+    if (this.closed || this.filled === 0) {
+      listener();
+      return;
+    }
+    this.roomListeners.push(listener);
+  }
+
   /** Stops writing; what is queued is dropped. */
   close(): void {
     this.closed = true;
+    this.roomFreed();
   }
 
   /**
@@ -57,6 +76,7 @@ export class PortLinkWriter {
   finish(done: () => void): void {
     if (this.closed) return done();
     this.closed = true;
+    this.roomFreed();
     this.finished = done;
     this.finishIfIdle();
   }
@@ -92,6 +112,13 @@ export class PortLinkWriter {
     this.filling ^= 1;
     this.filled = 0;
     this.sink.write(bytes, this.written);
+    this.roomFreed();
+  }
+
+  private roomFreed(): void {
+    if (this.roomListeners.length === 0) return;
+    const listeners = this.roomListeners.splice(0);
+    for (const listener of listeners) listener();
   }
 
   private readonly written = (): void => {

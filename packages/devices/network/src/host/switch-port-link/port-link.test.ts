@@ -87,6 +87,32 @@ describe('switch port link framing', () => {
     expect(writer.frame(new Uint8Array(PORT_LINK_MAX_BODY + 1), 0, PORT_LINK_MAX_BODY + 1)).toBe(false);
   });
 
+  it('says whether frames fit, and wakes a waiting sender once the filled batch has gone to the socket', async () => {
+    let done: (() => void) | undefined;
+    const writer = new PortLinkWriter({ write: (_bytes, callback) => (done = () => callback()) });
+    const frame = new Uint8Array(60_000);
+    let woken = 0;
+    writer.whenRoom(() => woken++);
+    expect(woken).toBe(1); // nothing queued: at once
+    while (writer.frame(frame, 0, frame.length));
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch goes out and stays out
+    while (writer.frame(frame, 0, frame.length));
+    expect(writer.hasRoomFor(1, frame.length)).toBe(false);
+    expect(writer.hasRoomFor(1, 64)).toBe(true);
+    writer.whenRoom(() => woken++);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(woken).toBe(1); // the socket still holds the first batch
+    done?.();
+    await new Promise((resolve) => setImmediate(resolve)); // the second batch goes out
+    expect(woken).toBe(2);
+    expect(writer.hasRoomFor(4, 4 * frame.length)).toBe(true);
+    writer.frame(frame, 0, frame.length);
+    writer.whenRoom(() => woken++);
+    writer.close();
+    expect(woken).toBe(3);
+    expect(writer.hasRoomFor(1, 64)).toBe(false);
+  });
+
   it('finishes by writing what is queued, then takes nothing more', async () => {
     const { writer, stream } = collectingWriter();
     const frame = new Uint8Array(64).fill(5);

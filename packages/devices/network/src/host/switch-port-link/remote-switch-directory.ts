@@ -109,6 +109,15 @@ class RemotePort implements SwitchPortHandle {
     return true;
   }
 
+  hasRoomFor(frames: number, bytes: number): boolean {
+    return this.connected && this.attached && this.writer.hasRoomFor(frames, bytes);
+  }
+
+  whenRoom(listener: () => void): void {
+    if (!this.connected || !this.attached) listener();
+    else this.writer.whenRoom(listener);
+  }
+
   /** Leaves the switch: the frames already taken still go out, then the link closes. */
   detach(): void {
     if (!this.connected) return;

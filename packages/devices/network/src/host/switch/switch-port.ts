@@ -44,6 +44,7 @@ export class SwitchPort {
   capture: PacketCapture | undefined;
   /** @internal Set by the switch when the port leaves. */
   connected = true;
+  private readonly roomListeners: (() => void)[] = [];
   private readonly guarded: boolean;
   private readonly guardHigh: number;
   private readonly guardLow: number;
@@ -84,6 +85,30 @@ export class SwitchPort {
   /** Frames waiting in the port's queue. */
   get queued(): number {
     return this.queue.length;
+  }
+
+  /** Frames the port's queue can take now (0 once disconnected). */
+  get room(): number {
+    return this.connected ? this.queue.depth - this.queue.length : 0;
+  }
+
+  /**
+   * Calls `listener` once, when the switch has drained the queue to half its depth (at once if it
+   * is there already), or when the port leaves: a sender that paused for room goes on.
+   */
+  whenRoom(listener: () => void): void {
+    if (!this.connected || this.queue.length <= this.queue.depth >>> 1) {
+      listener();
+      return;
+    }
+    this.roomListeners.push(listener);
+  }
+
+  /** @internal The switch took frames off the queue, or the port left: wakes the senders waiting for room. */
+  roomFreed(): void {
+    if (this.roomListeners.length === 0 || (this.connected && this.queue.length > this.queue.depth >>> 1)) return;
+    const listeners = this.roomListeners.splice(0);
+    for (const listener of listeners) listener();
   }
 
   /**

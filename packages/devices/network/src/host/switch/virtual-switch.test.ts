@@ -395,6 +395,29 @@ describe('VirtualSwitch limits', () => {
     expect(send(a.port, ethernetFrame(BROADCAST, A))).toBe(true);
   });
 
+  it('tells a sender its room, and wakes it once the queue has drained to half or the port has left', () => {
+    const { vswitch, attach } = makeSwitch({ queueDepth: 8, roundBudget: 2 });
+    const a = attach();
+    attach();
+    for (let i = 0; i < 8; i++) send(a.port, ethernetFrame(BROADCAST, A));
+    expect(a.port.room).toBe(0);
+    let woken = 0;
+    a.port.whenRoom(() => woken++);
+    expect(woken).toBe(0);
+    // A pump takes the frames a round at a time: the listener runs once, when 4 are left.
+    vswitch.pump();
+    expect(woken).toBe(1);
+    expect(a.port.room).toBe(8);
+    // With room already, at once.
+    a.port.whenRoom(() => woken++);
+    expect(woken).toBe(2);
+    for (let i = 0; i < 8; i++) send(a.port, ethernetFrame(BROADCAST, A));
+    a.port.whenRoom(() => woken++);
+    a.port.disconnect();
+    expect(woken).toBe(3);
+    expect(a.port.room).toBe(0);
+  });
+
   it('serves a quiet port fully while a flooding port loses only its own excess', async () => {
     const { vswitch, attach } = makeSwitch({ queueDepth: 64, roundBudget: 4, pumpBudget: 32 });
     const flooder = attach({ macAddress: A });

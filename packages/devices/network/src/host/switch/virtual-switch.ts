@@ -149,6 +149,7 @@ export class VirtualSwitch implements SwitchFabric {
             this.queuedFrames--;
           }
         }
+        port.roomFreed();
       }
       this.nextPort = first + 1;
     }
@@ -177,6 +178,7 @@ export class VirtualSwitch implements SwitchFabric {
     port.counters.droppedOnDisconnect += this.forwarding === port ? cleared - 1 : cleared;
     this.macTable.flushPort(port.id);
     this.stopMirroring(port);
+    port.roomFreed();
   }
 
   private attach(role: SwitchPortRole, options: SwitchPortOptions): SwitchPort {
