@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiskIoError } from './disk-io-error.js';
 import { DiskIoThread } from './disk-io-thread.js';
+import { InlineIoPolicy } from './inline-io-policy.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -13,12 +14,20 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Every job on the I/O thread, or small ones on the caller's thread (the default mode). */
+const MODES = [
+  { mode: 'on its thread', policy: () => new InlineIoPolicy(0) },
+  // A slow machine must not send these tests' jobs to the thread: a second counts as slow.
+  { mode: 'inline', policy: () => new InlineIoPolicy(64 * 1024, 1000) },
+];
+let policy: () => InlineIoPolicy = () => new InlineIoPolicy();
+
 /** A file of `size` bytes, byte i = i * 7 mod 256, opened with `flags`, with an I/O thread limited to `limit` bytes. */
 async function fileWithThread(size: number, limit: number, flags = 'r+') {
   const path = join(dir, 'disk.img');
   await writeFile(path, Uint8Array.from({ length: size }, (_, i) => (i * 7) & 0xff));
   const handle = await open(path, flags);
-  const io = new DiskIoThread(path, handle.fd, limit);
+  const io = new DiskIoThread(path, handle.fd, limit, policy());
   return {
     path,
     io,
@@ -29,7 +38,23 @@ async function fileWithThread(size: number, limit: number, flags = 'r+') {
   };
 }
 
-describe('a disk I/O thread', () => {
+describe.each(MODES)('a disk I/O thread, jobs $mode', ({ mode, policy: modePolicy }) => {
+  beforeEach(() => {
+    policy = modePolicy;
+  });
+
+  it('runs every job where the mode says', async () => {
+    const { io, close } = await fileWithThread(8192, 8192);
+    const memory = new Uint8Array(new SharedArrayBuffer(8192));
+    try {
+      await Promise.all([io.read(memory.subarray(0, 4096), 0), io.write(memory.subarray(4096), 4096)]);
+      // Inline, the second job finds nothing in flight on the thread: it runs inline too.
+      expect(io.inlineJobs).toBe(mode === 'inline' ? 2 : 0);
+    } finally {
+      await close();
+    }
+  });
+
   it('reads file bytes straight into guest memory, zeros past the end of the file', async () => {
     const { io, close } = await fileWithThread(8192, 16384);
     const memory = new Uint8Array(new SharedArrayBuffer(65536)).fill(0xee);
@@ -106,5 +131,42 @@ describe('a disk I/O thread', () => {
       await close();
     }
     expect(io.accepts(memory.subarray(512, 1024))).toBe(false);
+  });
+});
+
+describe('inline jobs of a disk I/O thread', () => {
+  it('go to the thread after a slow one, then inline again; big ones always go to the thread', async () => {
+    // Every inline job counts as slow: the next two go to the thread.
+    policy = () => new InlineIoPolicy(4096, -1, 2);
+    const { io, close } = await fileWithThread(16384, 16384);
+    const memory = new Uint8Array(new SharedArrayBuffer(16384));
+    try {
+      for (let i = 0; i < 4; i++) await io.read(memory.subarray(0, 512), 512 * i);
+      expect(io.inlineJobs).toBe(2);
+      expect(io.inlinePolicy.slowJobs).toBe(2);
+      await io.read(memory.subarray(0, 8192), 0);
+      expect(io.inlineJobs).toBe(2);
+      expect(memory[8191]).toBe((8191 * 7) & 0xff);
+    } finally {
+      await close();
+    }
+  });
+
+  it('wait for the jobs in flight on the thread: jobs keep their order', async () => {
+    policy = () => new InlineIoPolicy();
+    const { path, io, close } = await fileWithThread(262144, 262144);
+    const memory = new Uint8Array(new SharedArrayBuffer(262144));
+    try {
+      memory.fill(0x5a, 0, 131072);
+      // A big write goes to the thread; the small read after it may not overtake it.
+      const write = io.write(memory.subarray(0, 131072), 0);
+      const read = io.read(memory.subarray(131072, 135168), 0);
+      await Promise.all([write, read]);
+      expect(io.inlineJobs).toBe(0);
+      expect(memory.subarray(131072, 135168).every((byte) => byte === 0x5a)).toBe(true);
+    } finally {
+      await close();
+    }
+    expect((await readFile(path))[100]).toBe(0x5a);
   });
 });

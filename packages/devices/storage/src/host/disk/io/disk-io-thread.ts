@@ -1,7 +1,9 @@
+import { readSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { DiskIoError } from './disk-io-error.js';
 import { DiskIoLayout, diskIoOffsets } from './disk-io-layout.js';
 import { DISK_IO_THREAD_SOURCE } from './disk-io-thread-source.js';
+import { InlineIoPolicy } from './inline-io-policy.js';
 
 const { control, jobs, op } = DiskIoLayout;
 const MASK = jobs - 1;
@@ -9,6 +11,8 @@ const MASK = jobs - 1;
 const MAX_JOB_BYTES = 0x4000_0000;
 
 type Settle = () => void;
+
+const RESOLVED = Promise.resolve();
 
 /**
  * Positioned reads and writes of one open file straight into and out of guest memory, on a thread
@@ -24,6 +28,9 @@ type Settle = () => void;
  * rejects its promise with a {@link DiskIoError}, and a thread that dies fails the jobs in flight
  * and accepts no more. {@link DiskIoThread.close} finishes the jobs submitted and ends the thread:
  * call it before closing the file.
+ *
+ * Small jobs run on the caller's thread instead while they are fast and the thread has nothing
+ * in flight (so jobs keep their order): see {@link InlineIoPolicy}. They are checked the same way.
  */
 export class DiskIoThread {
   private readonly shared = new SharedArrayBuffer(diskIoOffsets.size);
@@ -42,6 +49,7 @@ export class DiskIoThread {
   private readonly resolvers: (Settle | undefined)[] = new Array<Settle | undefined>(jobs).fill(undefined);
   private readonly rejecters: (((error: Error) => void) | undefined)[] = new Array<((error: Error) => void) | undefined>(jobs).fill(undefined);
   private submitTail = 0;
+  private inlineCount = 0;
   private completeHead = 0;
   private inFlight = 0;
   /** The host waits for the thread's message that completions are there. */
@@ -71,6 +79,8 @@ export class DiskIoThread {
     /** Its descriptor: the thread reads and writes it; keep it open until {@link close} settles. */
     private readonly fd: number,
     fileLimit: number,
+    /** Which jobs run on the caller's thread. */
+    readonly inlinePolicy: InlineIoPolicy = new InlineIoPolicy(),
   ) {
     for (let i = 0; i < jobs; i++) this.free[i] = jobs - 1 - i;
     this.fileLimit = fileLimit;
@@ -93,12 +103,49 @@ export class DiskIoThread {
 
   /** Fills `target` (an {@link accepts accepted} view) from the file at `position`; bytes past its end read as zeros. */
   read(target: Uint8Array, position: number): Promise<void> {
+    if (this.inFlight === 0 && this.inlinePolicy.inline(target.length)) return this.inline(op.read, target, position);
     return this.submit(op.read, target, position);
   }
 
   /** Writes `source` (an {@link accepts accepted} view) to the file at `position`. */
   write(source: Uint8Array, position: number): Promise<void> {
+    if (this.inFlight === 0 && this.inlinePolicy.inline(source.length)) return this.inline(op.write, source, position);
     return this.submit(op.write, source, position);
+  }
+
+  /** Jobs that ran on the caller's thread. */
+  get inlineJobs(): number {
+    return this.inlineCount;
+  }
+
+  /** Runs a job on the caller's thread, with the thread's checks and semantics. */
+  private inline(operation: number, view: Uint8Array, position: number): Promise<void> {
+    this.memory ??= view.buffer as SharedArrayBuffer;
+    const length = view.length;
+    if (!(position >= 0 && position + length <= this.fileLimit)) return Promise.reject(this.error(DiskIoLayout.outOfBounds));
+    this.inlineCount++;
+    const started = performance.now();
+    try {
+      let done = 0;
+      if (operation === op.read) {
+        while (done < length) {
+          const n = readSync(this.fd, view, done, length - done, position + done);
+          if (n === 0) {
+            view.fill(0, done);
+            break;
+          }
+          done += n;
+        }
+      } else {
+        while (done < length) done += writeSync(this.fd, view, done, length - done, position + done);
+      }
+    } catch (error) {
+      const errno = (error as { errno?: unknown }).errno;
+      return Promise.reject(this.error(typeof errno === 'number' && errno !== 0 ? -Math.abs(errno) : -1));
+    } finally {
+      this.inlinePolicy.record(performance.now() - started);
+    }
+    return RESOLVED;
   }
 
   /** Finishes the jobs submitted, then ends the thread. Idempotent. */
