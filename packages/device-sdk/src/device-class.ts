@@ -9,6 +9,13 @@ export interface DeviceChannelSettings {
   readonly ringPages?: number;
   /** Largest completion payload the VSP sends. Default 256. */
   readonly maxCompletionSize?: number;
+  /**
+   * Packets the host end takes off its ring before it yields to its event loop (host side).
+   * Default 1024. A VSP whose requests complete through promises (the disk's) keeps this small:
+   * their completions go out only once it yields, so a small turn lets the guest refill the ring
+   * while the host works, instead of both taking turns.
+   */
+  readonly maxPacketsPerTurn?: number;
 }
 
 /**

@@ -42,6 +42,7 @@ export abstract class ChannelVsp<Config> implements Vsp {
       subChannelIndex,
       ...(pipe ? { channelFlags: ChannelFlag.NAMED_PIPE_MODE, userDefined } : {}),
       ...(settings.maxCompletionSize !== undefined ? { maxCompletionSize: settings.maxCompletionSize } : {}),
+      ...(settings.maxPacketsPerTurn !== undefined ? { maxPacketsPerTurn: settings.maxPacketsPerTurn } : {}),
       ...(this.poll ? { poll: true } : {}),
     });
     this.offers.push(offer);

@@ -145,6 +145,27 @@ describe('Channel', () => {
     expect(guest.state).toBe(ChannelStatus.Open);
   });
 
+  it.each([
+    { maxPacketsPerTurn: 2, order: ['take 0', 'take 1', 'complete 0', 'complete 1', 'take 2', 'take 3', 'complete 2', 'complete 3', 'take 4', 'take 5', 'complete 4', 'complete 5'] },
+    { maxPacketsPerTurn: 1024, order: ['take 0', 'take 1', 'take 2', 'take 3', 'take 4', 'take 5', 'complete 0', 'complete 1', 'complete 2', 'complete 3', 'complete 4', 'complete 5'] },
+  ])('takes $maxPacketsPerTurn packets a turn: completions made in microtasks go out between turns', async ({ maxPacketsPerTurn, order }) => {
+    const { host, guest } = createChannelPair({ host: { maxPacketsPerTurn } });
+    const events: string[] = [];
+    host.packets$.subscribe((p) => {
+      const n = p.payload()[0]!;
+      const target = { transactionIdLow: p.transactionIdLow, transactionIdHigh: p.transactionIdHigh };
+      events.push(`take ${n}`);
+      void Promise.resolve().then(() => {
+        events.push(`complete ${n}`);
+        host.complete(target, u32(n));
+      });
+    });
+    const receiver: CompletionReceiver = { completed: () => undefined, abandoned: () => undefined };
+    for (let n = 0; n < 6; n++) guest.sendRequest({ payload: u32(n) }, receiver);
+    await until(() => guest.pendingRequests === 0, 'six completions');
+    expect(events).toEqual(order);
+  });
+
   it('never completes transaction id 0 and owes nothing for it', async () => {
     const { host, guest } = createChannelPair();
     const seen: IncomingPacket[] = [];

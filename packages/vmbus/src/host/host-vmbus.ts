@@ -40,6 +40,8 @@ export interface HostOfferSpec {
   readonly subChannelIndex?: number;
   /** Largest completion payload the VSP sends on this channel. Default 256. */
   readonly maxCompletionSize?: number;
+  /** Packets the host end takes before it yields to the event loop (`ChannelOptions.maxPacketsPerTurn`). Default 1024. */
+  readonly maxPacketsPerTurn?: number;
   /** Poll mode for the host end (spin briefly before sleeping while I/O is in flight). */
   readonly poll?: boolean;
 }
@@ -204,6 +206,7 @@ export class HostVmbus {
         gpadls: (handle) => this.deviceGpadl(relid, handle),
         ...(offer.spec.poll ? { poll: new PollPolicy() } : {}),
         ...(offer.spec.maxCompletionSize !== undefined ? { maxCompletionSize: offer.spec.maxCompletionSize } : {}),
+        ...(offer.spec.maxPacketsPerTurn !== undefined ? { maxPacketsPerTurn: offer.spec.maxPacketsPerTurn } : {}),
       });
     } catch {
       // The guest left ring indices that are not valid: refuse the open.
