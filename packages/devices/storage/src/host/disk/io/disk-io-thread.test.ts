@@ -135,9 +135,9 @@ describe.each(MODES)('a disk I/O thread, jobs $mode', ({ mode, policy: modePolic
 });
 
 describe('inline jobs of a disk I/O thread', () => {
-  it('go to the thread after a slow one, then inline again; big ones always go to the thread', async () => {
-    // Every inline job counts as slow: the next two go to the thread.
-    policy = () => new InlineIoPolicy(4096, -1, 2);
+  it('go to the thread after slow ones in a row, then inline again; big ones always go to the thread', async () => {
+    // Every inline job counts as slow: after two in a row, the next two go to the thread.
+    policy = () => new InlineIoPolicy(4096, -1, 2, 2);
     const { io, close } = await fileWithThread(16384, 16384);
     const memory = new Uint8Array(new SharedArrayBuffer(16384));
     try {

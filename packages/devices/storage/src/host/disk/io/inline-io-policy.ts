@@ -3,22 +3,27 @@
  * thread. A 4 KiB read from the page cache takes about 1 µs, far less than handing it to a thread
  * and hearing back (two wake-ups, tens of µs); a read that has to wait for a device takes longer
  * than that hand-over, and blocks the event loop meanwhile. So: jobs up to {@link maxBytes} run
- * inline while they are fast; one that takes longer than {@link slowMs} sends the next
- * {@link backoffJobs} jobs to the thread, then inline is tried again.
+ * inline while they are fast; {@link slowStreak} in a row that take longer than {@link slowMs}
+ * send the next {@link backoffJobs} jobs to the thread, then inline is tried again. One slow job
+ * alone is no sign of a device: on a busy machine the thread doing it was merely preempted.
  */
 export class InlineIoPolicy {
   /** Jobs still to send to the thread since the last slow inline one. */
   private offloading = 0;
   /** Inline jobs that were slow, since the disk opened. */
   slowJobs = 0;
+  /** Slow inline jobs in a row, up to now. */
+  private streak = 0;
 
   constructor(
     /** Largest job run inline; 0 runs none inline. */
     readonly maxBytes = 64 * 1024,
     /** An inline job slower than this (in ms) sends the next ones to the thread. */
     readonly slowMs = 0.1,
-    /** Jobs that go to the thread after a slow inline one. */
+    /** Jobs that go to the thread after {@link slowStreak} slow inline ones. */
     readonly backoffJobs = 1024,
+    /** Slow inline jobs in a row that send the next ones to the thread. */
+    readonly slowStreak = 2,
   ) {}
 
   /** Whether a job of `length` bytes runs inline (call once per job). */
@@ -31,8 +36,13 @@ export class InlineIoPolicy {
 
   /** An inline job took `elapsedMs`. */
   record(elapsedMs: number): void {
-    if (elapsedMs <= this.slowMs) return;
+    if (elapsedMs <= this.slowMs) {
+      this.streak = 0;
+      return;
+    }
     this.slowJobs++;
+    if (++this.streak < this.slowStreak) return;
+    this.streak = 0;
     this.offloading = this.backoffJobs;
   }
 }
