@@ -254,14 +254,7 @@ export class Channel {
    */
   request(packet: OutgoingPacket): Observable<Completion> {
     return new Observable<Completion>((subscriber) => {
-      const receiver: CompletionReceiver = {
-        completed: (completion) => {
-          const payload = completion.payloadLength === 0 ? NO_HEADER : completion.bytes.slice(completion.payloadOffset, completion.start + completion.length);
-          subscriber.next({ transactionId: completion.transactionIdLow, payload });
-          subscriber.complete();
-        },
-        abandoned: (error) => subscriber.error(error),
-      };
+      const receiver = new SubscriberReceiver(subscriber);
       let id: number;
       try {
         id = this.sendRequest(packet, receiver);
@@ -287,21 +280,25 @@ export class Channel {
     this.assertOpen();
     if (this.pending.size >= this.maxPendingRequests) throw new RangeError(`channel ${this.name}: ${this.maxPendingRequests} requests already pending`);
     const id = this.allocateTransactionId();
+    this.pending.set(id, receiver);
     let sent: boolean;
     try {
       sent = this.waiting.length === 0 && this.append(packet, id, PACKET_FLAG_COMPLETION_REQUESTED);
       // Poll mode trades batching for latency: the request goes out now.
       if (sent && this.poll) this.writer.commit();
     } catch (error) {
+      this.pending.delete(id);
       throw this.faultFrom(error);
     }
     if (sent) {
       this.scheduleFlush();
     } else {
-      if (this.waiting.length >= this.maxWaitingSends) throw new RangeError(`channel ${this.name}: ${this.maxWaitingSends} sends already wait for room`);
+      if (this.waiting.length >= this.maxWaitingSends) {
+        this.pending.delete(id);
+        throw new RangeError(`channel ${this.name}: ${this.maxWaitingSends} sends already wait for room`);
+      }
       this.waiting.push({ packet, transactionId: id, flags: PACKET_FLAG_COMPLETION_REQUESTED });
     }
-    this.pending.set(id, receiver);
     return id;
   }
 
@@ -670,5 +667,20 @@ export class Channel {
       else receiver.complete();
     }
     this.status.complete();
+  }
+}
+
+/** A {@link Channel.request} subscriber as a {@link CompletionReceiver}: the completion is copied out. */
+class SubscriberReceiver implements CompletionReceiver {
+  constructor(private readonly subscriber: Subscriber<Completion>) {}
+
+  completed(packet: IncomingPacket): void {
+    const payload = packet.payloadLength === 0 ? NO_HEADER : packet.bytes.slice(packet.payloadOffset, packet.start + packet.length);
+    this.subscriber.next({ transactionId: packet.transactionIdLow, payload });
+    this.subscriber.complete();
+  }
+
+  abandoned(error: ChannelClosedError): void {
+    this.subscriber.error(error);
   }
 }
