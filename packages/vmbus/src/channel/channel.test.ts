@@ -6,6 +6,7 @@ import { PacketType } from '../protocol/packet-descriptor.js';
 import { RingControlOffset } from '../protocol/ring-control.js';
 import { createChannelPair } from '../testing/channel-pair.js';
 import { ChannelClosedError } from './channel-closed-error.js';
+import { GpaRangeList } from './gpa-range-list.js';
 import { ChannelStatus } from './channel-status.js';
 import type { CompletionReceiver } from './completion.js';
 import type { IncomingPacket } from './incoming-packet.js';
@@ -237,6 +238,59 @@ describe('Channel', () => {
     expect([...first!.subarray(0, 5000)]).toEqual([...bytes(5000, 7)]);
     second!.fill(0xab);
     expect(memory.read(50 * PAGE_SIZE, 1)[0]).toBe(0xab);
+  });
+
+  it('maps one range on consecutive RAM pages with contiguousGpaView, and leaves every other case to gpaRanges', async () => {
+    const memory = new GuestMemory(64 * PAGE_SIZE, 4);
+    const { host, guest } = createChannelPair({ memory });
+    memory.write(40 * PAGE_SIZE + 100, bytes(5000, 7));
+    const seen: (Uint8Array | undefined)[] = [];
+    host.packets$.subscribe((p) => seen.push(p.contiguousGpaView(memory, 5000)));
+    const cases = [
+      [{ byteOffset: 100, byteCount: 6000, pfns: [40, 41] }], // one range, consecutive: mapped
+      [{ byteOffset: 100, byteCount: 6000, pfns: [40, 50] }], // scattered pages
+      [{ byteOffset: 100, byteCount: 4000, pfns: [40, 41] }], // shorter than asked
+      [{ byteOffset: 100, byteCount: 6000, pfns: [61, 62] }], // a hypervisor-reserved page
+      [{ byteOffset: 100, byteCount: 6000, pfns: [63, 64] }], // past guest memory
+      [{ byteOffset: 100, byteCount: 5000, pfns: [40, 41] }, { byteOffset: 0, byteCount: 8, pfns: [42] }], // two ranges
+    ];
+    for (const gpaRanges of cases) guest.trySend({ payload: bytes(8, 1), gpaRanges });
+    guest.trySend({ payload: bytes(8, 1) }); // not GPA-direct at all
+    await until(() => seen.length === cases.length + 1, 'every packet');
+    const view = seen[0]!;
+    expect(view.byteOffset).toBe(40 * PAGE_SIZE + 100);
+    expect(view.length).toBe(5000);
+    expect([...view]).toEqual([...bytes(5000, 7)]);
+    expect(seen.slice(1)).toEqual(Array.from({ length: cases.length }, () => undefined));
+  });
+
+  it('contiguousGpaView never maps a malformed header, whatever its bytes', () => {
+    const memory = new GuestMemory(64 * PAGE_SIZE, 4);
+    // A well-formed header of one range over pages 40-41, then every single-byte corruption of it.
+    const header = new Uint8Array(8 + 8 + 16);
+    const view = new DataView(header.buffer);
+    view.setUint32(4, 1, true);
+    view.setUint32(8, 6000, true);
+    view.setUint32(12, 100, true);
+    view.setUint32(16, 40, true);
+    view.setUint32(24, 41, true);
+    expect(GpaRangeList.mapContiguous(header, 0, header.length, memory, 6000)?.length).toBe(6000);
+    for (let at = 0; at < header.length; at++) {
+      for (const value of [0, 1, 0x7f, 0xff]) {
+        const mutated = header.slice();
+        mutated[at] = value;
+        const mapped = GpaRangeList.mapContiguous(mutated, 0, mutated.length, memory, 6000);
+        if (mapped === undefined) continue;
+        // Whatever maps lies on guest RAM, inside memory, and is what decode and segments agree on.
+        const ranges = GpaRangeList.decode(mutated, 0, mutated.length);
+        const segments = ranges.segments(memory, 0);
+        expect(segments).toHaveLength(1);
+        expect(mapped.byteOffset).toBe(segments[0]!.byteOffset);
+        expect(mapped.byteOffset + mapped.length).toBeLessThanOrEqual(memory.buffer.byteLength);
+      }
+    }
+    // Truncated: nothing.
+    expect(GpaRangeList.mapContiguous(header, 0, header.length - 8, memory, 6000)).toBeUndefined();
   });
 
   it.each([

@@ -48,6 +48,16 @@ export function writeGpaDirectHeader(view: DataView, at: number, ranges: readonl
   return at - start;
 }
 
+/** The little-endian u32 at `at` of `bytes` (the caller checked the bounds). */
+function readU32(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+}
+
+/** A malformed GPA-direct header (a function, not a closure made per decode). */
+function fail(message: string, path: string, offset: number): ProtocolError {
+  return new ProtocolError(message, { layout: 'GpaDirectHeader', path, offset });
+}
+
 /** One decoded range; its PFNs are not yet checked against guest memory. */
 export interface GpaRangeEntry {
   readonly byteOffset: number;
@@ -73,8 +83,6 @@ export class GpaRangeList {
    */
   static decode(bytes: Uint8Array, start: number, end: number): GpaRangeList {
     const view = new DataView(bytes.buffer, bytes.byteOffset + start, end - start);
-    const fail = (message: string, path: string, offset: number): ProtocolError =>
-      new ProtocolError(message, { layout: 'GpaDirectHeader', path, offset });
     if (view.byteLength < GpaDirectHeader.size) throw fail(`${view.byteLength} bytes cannot hold a GPA-direct header`, 'GpaDirectHeader', 0);
     const count = view.getUint32(4, true);
     if (count === 0 || count > MAX_GPA_RANGES) throw fail(`range count ${count} is not in 1..${MAX_GPA_RANGES}`, 'GpaDirectHeader.rangeCount', 4);
@@ -100,6 +108,31 @@ export class GpaRangeList {
       total += byteCount;
     }
     return new GpaRangeList(ranges, total);
+  }
+
+  /**
+   * The fast path of the common case, allocating only the view: when the extended header in
+   * `bytes[start, end)` holds exactly one range of at least `length` bytes (`length` > 0) whose PFNs
+   * are consecutive and all guest RAM, a view of its first `length` bytes in `memory`; otherwise
+   * undefined — also for a malformed header, whose problem {@link GpaRangeList.decode} names.
+   */
+  static mapContiguous(bytes: Uint8Array, start: number, end: number, memory: PageMemory, length: number): Uint8Array | undefined {
+    if (!(length > 0) || end - start < GpaDirectHeader.size + GpaRange.size + PFN_SIZE) return undefined;
+    if (readU32(bytes, start + 4) !== 1) return undefined;
+    const at = start + GpaDirectHeader.size;
+    const byteCount = readU32(bytes, at);
+    const byteOffset = readU32(bytes, at + 4);
+    if (byteCount < length || byteOffset >= PAGE_SIZE) return undefined;
+    const pfnCount = Math.ceil((byteOffset + byteCount) / PAGE_SIZE);
+    const pfnsAt = at + GpaRange.size;
+    if (pfnsAt + pfnCount * PFN_SIZE > end) return undefined;
+    const first = readU32(bytes, pfnsAt + 4) * TWO_32 + readU32(bytes, pfnsAt);
+    if (first > MAX_PFN - pfnCount) return undefined;
+    for (let i = 0; i < pfnCount; i++) {
+      const pfnAt = pfnsAt + i * PFN_SIZE;
+      if (readU32(bytes, pfnAt + 4) * TWO_32 + readU32(bytes, pfnAt) !== first + i || !memory.isDevicePfn(first + i)) return undefined;
+    }
+    return new Uint8Array(memory.buffer, first * PAGE_SIZE + byteOffset, length);
   }
 
   /**

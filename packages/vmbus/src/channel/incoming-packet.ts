@@ -3,6 +3,7 @@ import { PACKET_FLAG_COMPLETION_REQUESTED, PacketDescriptor, PacketType } from '
 import type { RingPacket } from '../ring/ring-reader.js';
 import type { CompletionTarget } from './completion.js';
 import { GpaRangeList } from './gpa-range-list.js';
+import type { PageMemory } from './page-memory.js';
 import { TransferPageList } from './transfer-page-list.js';
 
 const TWO_32 = 0x1_0000_0000;
@@ -58,6 +59,17 @@ export class IncomingPacket implements RingPacket, CompletionTarget {
   gpaRanges(): GpaRangeList {
     this.expectType(PacketType.DATA_USING_GPA_DIRECT, 'DATA_USING_GPA_DIRECT');
     return GpaRangeList.decode(this.bytes, this.start + PacketDescriptor.size, this.payloadOffset);
+  }
+
+  /**
+   * A view of the first `length` bytes of guest memory named by a DATA_USING_GPA_DIRECT packet
+   * whose one range lies on consecutive guest RAM pages — the usual storage request — allocating
+   * nothing but the view; undefined otherwise (another packet type, several ranges, scattered or
+   * foreign pages, a malformed header): take {@link IncomingPacket.gpaRanges} then, which says why.
+   */
+  contiguousGpaView(memory: PageMemory, length: number): Uint8Array | undefined {
+    if (this.type !== PacketType.DATA_USING_GPA_DIRECT) return undefined;
+    return GpaRangeList.mapContiguous(this.bytes, this.start + PacketDescriptor.size, this.payloadOffset, memory, length);
   }
 
   /**

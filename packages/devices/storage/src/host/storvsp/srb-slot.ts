@@ -53,6 +53,12 @@ export class SrbSlot implements ScsiRequest, CompletionTarget {
     this.scattered = undefined;
   }
 
+  /** Data in one contiguous view of the guest's pages, exactly the request's length. */
+  guestView(view: Uint8Array): void {
+    this.data = view;
+    this.scattered = undefined;
+  }
+
   /**
    * Data in the guest's pages `segments`, `length` bytes in all (the caller checked that they hold
    * at least that much and that it is within the limit).

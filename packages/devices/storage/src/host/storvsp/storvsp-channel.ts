@@ -229,6 +229,12 @@ export class StorvspChannel {
     }
     const memory = this.channel.memory;
     if (length > this.device.maxTransferBytes || memory === undefined) return false;
+    // The usual request: one range on consecutive pages, mapped without decoding into objects.
+    const view = packet.contiguousGpaView(memory, length);
+    if (view !== undefined) {
+      slot.guestView(view);
+      return true;
+    }
     try {
       const ranges = packet.gpaRanges();
       if (ranges.totalBytes < length) return false;
