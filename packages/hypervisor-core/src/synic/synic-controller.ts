@@ -135,13 +135,18 @@ export class SynicController {
   }
 
   /**
-   * Sets the SINT's bit in the VP's pending mask and wakes the VP if the mask was empty. A VP
-   * waits only while its mask is 0 and takes the whole mask at once, so when bits were already
-   * pending the raise that set them has woken it (or it has yet to take them): the notify, a
-   * cross-thread wake-up that cost the host an eighth of its time under storage load, is skipped.
+   * Sets the SINT's bit in the VP's pending mask and wakes the VP if it waits. The VP announces
+   * that it waits in its assist page, then checks the mask once more before it sleeps: either it
+   * sees the bit, or this sees the announcement and wakes it — exactly one raise clears the flag
+   * and notifies. A VP that is running is not notified: a cross-thread notify cost the host a fifth
+   * of its time under storage load.
    */
   private raise(vpIndex: number, sint: number): void {
-    const word = (this.pages[vpIndex]!.vpAssistGpa + VpAssistPage.pendingInterrupts) >>> 2;
-    if (Atomics.or(this.words, word, 1 << sint) === 0) Atomics.notify(this.words, word);
+    const words = this.words;
+    const assist = this.pages[vpIndex]!.vpAssistGpa;
+    const pending = (assist + VpAssistPage.pendingInterrupts) >>> 2;
+    const waiting = (assist + VpAssistPage.waiting) >>> 2;
+    Atomics.or(words, pending, 1 << sint);
+    if (Atomics.load(words, waiting) === 1 && Atomics.compareExchange(words, waiting, 1, 0) === 1) Atomics.notify(words, pending);
   }
 }

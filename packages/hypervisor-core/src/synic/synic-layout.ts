@@ -53,6 +53,12 @@ export const PostMessageInput = {
 /** Byte offsets of the pending-interrupt mask in the VP assist page. */
 export const VpAssistPage = {
   pendingInterrupts: 0,
+  /**
+   * 1 while the VP waits for an interrupt (set by the guest before it waits, after which it checks
+   * the mask again); the host that clears it from 1 to 0 wakes the VP. A VP that runs is not woken:
+   * a cross-thread notify costs the host microseconds.
+   */
+  waiting: 4,
 } as const;
 
 /** Guest physical addresses of one virtual processor's SynIC pages. */

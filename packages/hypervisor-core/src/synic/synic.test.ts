@@ -64,6 +64,21 @@ describe('SynIC messages, events and hypercalls', () => {
     expect(new Uint32Array(partition.memory.buffer, pages.vpAssistGpa, 1)[0]).toBe(1 << 2);
   });
 
+  it('wakes a VP only when it announced that it waits: the raise that finds the flag clears it', () => {
+    const partition = create('echo');
+    const assist = new Int32Array(partition.memory.buffer, partition.synic.vpPages(0).vpAssistGpa, 2);
+    // Running (no announcement): the bit is set, the flag stays clear.
+    partition.synic.signalEvent(0, 2, 1);
+    expect(assist[1]).toBe(0);
+    // Waiting: the first raise takes the flag (and notifies); the next finds it clear again.
+    assist[0] = 0;
+    assist[1] = 1;
+    partition.synic.signalEvent(0, 2, 1);
+    expect([assist[0], assist[1]]).toEqual([1 << 2, 0]);
+    partition.synic.postMessage(0, 3, 5, ascii('x'));
+    expect([assist[0], assist[1]]).toEqual([(1 << 2) | (1 << 3), 0]);
+  });
+
   it('runs one guest entry per VP, each with its own SynIC pages', async () => {
     const partition = create('echo', 3);
     const console = new GuestConsole(partition);

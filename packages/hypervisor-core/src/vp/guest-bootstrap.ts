@@ -24,8 +24,12 @@ export function guestBootstrap(
   'use strict';
   const INVALID_INPUT = 3;
   const numbers = JSON.parse(layout);
-  const assist = new Int32Array(memory, numbers.vpAssistGpa, 1);
+  // The VP assist page's first words (VpAssistPage): the pending-interrupt mask, and the flag that
+  // says this VP waits for one.
+  const assist = new Int32Array(memory, numbers.vpAssistGpa, 2);
+  const WAITING = 1;
   const exchange = Atomics.exchange;
+  const store = Atomics.store;
   const waitAsync = Atomics.waitAsync;
   const call1 = (fn: (a: number) => number, a: unknown): number => {
     const x = Number(a);
@@ -78,8 +82,17 @@ export function guestBootstrap(
       const timeout = timeoutMs === undefined ? Infinity : Math.max(0, Number(timeoutMs));
       let pending = exchange(assist, 0, 0);
       while (pending === 0) {
+        // Announce the wait, then look once more: a raise either lands before this look or sees
+        // the announcement and wakes this VP.
+        store(assist, WAITING, 1);
+        pending = exchange(assist, 0, 0);
+        if (pending !== 0) {
+          store(assist, WAITING, 0);
+          break;
+        }
         const wait = waitAsync(assist, 0, 0, timeout);
         const outcome = wait.async ? await wait.value : wait.value;
+        store(assist, WAITING, 0);
         pending = exchange(assist, 0, 0);
         if (outcome === 'timed-out') break;
       }
