@@ -27,3 +27,4 @@ export { struct, type Layout } from './struct.js';
 export { formatGuid, isGuid, parseGuid, type Guid } from './guid.js';
 export { crc32c } from './crc32c.js';
 export { decodeUtf8, encodeUtf8 } from './utf8.js';
+export { readU32LE } from './little-endian.js';

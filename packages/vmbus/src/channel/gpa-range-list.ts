@@ -1,5 +1,5 @@
 import { PAGE_SIZE } from '@tsvisor/hypervisor-core/guest';
-import { ProtocolError } from '@tsvisor/wire';
+import { ProtocolError, readU32LE } from '@tsvisor/wire';
 import { GpaDirectHeader, GpaRange, PFN_SIZE } from '../protocol/packet-descriptor.js';
 import type { GpaRangeSpec } from './outgoing-packet.js';
 import type { PageMemory } from './page-memory.js';
@@ -46,11 +46,6 @@ export function writeGpaDirectHeader(view: DataView, at: number, ranges: readonl
     }
   }
   return at - start;
-}
-
-/** The little-endian u32 at `at` of `bytes` (the caller checked the bounds). */
-function readU32(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
 }
 
 /** A malformed GPA-direct header (a function, not a closure made per decode). */
@@ -118,19 +113,19 @@ export class GpaRangeList {
    */
   static mapContiguous(bytes: Uint8Array, start: number, end: number, memory: PageMemory, length: number): Uint8Array | undefined {
     if (!(length > 0) || end - start < GpaDirectHeader.size + GpaRange.size + PFN_SIZE) return undefined;
-    if (readU32(bytes, start + 4) !== 1) return undefined;
+    if (readU32LE(bytes, start + 4) !== 1) return undefined;
     const at = start + GpaDirectHeader.size;
-    const byteCount = readU32(bytes, at);
-    const byteOffset = readU32(bytes, at + 4);
+    const byteCount = readU32LE(bytes, at);
+    const byteOffset = readU32LE(bytes, at + 4);
     if (byteCount < length || byteOffset >= PAGE_SIZE) return undefined;
     const pfnCount = Math.ceil((byteOffset + byteCount) / PAGE_SIZE);
     const pfnsAt = at + GpaRange.size;
     if (pfnsAt + pfnCount * PFN_SIZE > end) return undefined;
-    const first = readU32(bytes, pfnsAt + 4) * TWO_32 + readU32(bytes, pfnsAt);
+    const first = readU32LE(bytes, pfnsAt + 4) * TWO_32 + readU32LE(bytes, pfnsAt);
     if (first > MAX_PFN - pfnCount) return undefined;
     for (let i = 0; i < pfnCount; i++) {
       const pfnAt = pfnsAt + i * PFN_SIZE;
-      if (readU32(bytes, pfnAt + 4) * TWO_32 + readU32(bytes, pfnAt) !== first + i || !memory.isDevicePfn(first + i)) return undefined;
+      if (readU32LE(bytes, pfnAt + 4) * TWO_32 + readU32LE(bytes, pfnAt) !== first + i || !memory.isDevicePfn(first + i)) return undefined;
     }
     return new Uint8Array(memory.buffer, first * PAGE_SIZE + byteOffset, length);
   }

@@ -1,5 +1,5 @@
 import { ChannelStatus, type Channel, type CompletionReceiver, type IncomingPacket, type OutgoingPacket } from '@tsvisor/device-sdk';
-import { ProtocolError } from '@tsvisor/wire';
+import { ProtocolError, readU32LE } from '@tsvisor/wire';
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import { ETHERNET_HEADER_SIZE, ETHERNET_VLAN_TAG_SIZE } from '../../protocol/ethernet.js';
 import type { MacAddress } from '../../protocol/mac-address.js';
@@ -259,7 +259,7 @@ export class NetworkAdapter implements FrameLink {
     if (completion !== undefined) {
       const bytes = completion.bytes;
       const at = completion.payloadOffset;
-      const ok = completion.payloadLength >= 8 && readU32(bytes, at) === NvspMessageType.SEND_RNDIS_PACKET_COMPLETE && readU32(bytes, at + 4) === NvspStatus.SUCCESS;
+      const ok = completion.payloadLength >= 8 && readU32LE(bytes, at) === NvspMessageType.SEND_RNDIS_PACKET_COMPLETE && readU32LE(bytes, at + 4) === NvspStatus.SUCCESS;
       if (!ok) this.counters.sendFailed++;
     }
     this.freeSections[this.freeCount++] = section;
@@ -284,7 +284,7 @@ export class NetworkAdapter implements FrameLink {
     const buffers = this.buffers;
     const view = this.receiveView;
     if (buffers === undefined || view === undefined) throw new ProtocolError('a packet came before the receive buffer was shared', { layout: 'NvspMessage', path: 'type' });
-    if (packet.payloadLength < 8 || readU32(packet.bytes, packet.payloadOffset) !== NvspMessageType.SEND_RNDIS_PACKET) {
+    if (packet.payloadLength < 8 || readU32LE(packet.bytes, packet.payloadOffset) !== NvspMessageType.SEND_RNDIS_PACKET) {
       throw new ProtocolError('the host sent something other than SEND_RNDIS_PACKET', { layout: 'NvspMessageHeader', path: 'type', offset: 0 });
     }
     const list = packet.transferPages();
@@ -327,8 +327,4 @@ export class NetworkAdapter implements FrameLink {
 /** `offset` rounded up to 8: each message of a batch starts 8-byte aligned (RNDIS_PKT_ALIGN_DEFAULT). */
 function align(offset: number): number {
   return (offset + 7) & ~7;
-}
-
-function readU32(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
 }

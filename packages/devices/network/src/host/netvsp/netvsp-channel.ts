@@ -1,5 +1,5 @@
 import type { Channel, IncomingPacket } from '@tsvisor/device-sdk';
-import { ProtocolError } from '@tsvisor/wire';
+import { ProtocolError, readU32LE } from '@tsvisor/wire';
 import type { Observer, Subscription } from 'rxjs';
 import { ETHERNET_HEADER_SIZE, ETHERNET_VLAN_TAG_SIZE } from '../../protocol/ethernet.js';
 import { macHigh16, macLow32, type MacAddress } from '../../protocol/mac-address.js';
@@ -87,7 +87,7 @@ export class NetvspChannel implements RndisAdapterState {
   private readonly macLow: number;
   /** Taking packets from the guest, unless paused for room in the switch port (or disposed). */
   private subscription: Subscription | undefined;
-  /** The most frames one send section can carry, and their bytes: the room asked of the port before taking another. */
+  /** The most frames one send section can carry: with the section's size, the room asked of the port before taking another. */
   private readonly sectionFrames: number;
   private disposed = false;
   private readonly receiver: Partial<Observer<IncomingPacket>> = {
@@ -213,8 +213,8 @@ export class NetvspChannel implements RndisAdapterState {
       const bytes = packet.bytes;
       const at = packet.payloadOffset;
       // The data path: SEND_RNDIS_PACKET, read in place without decoding into objects.
-      if (packet.payloadLength >= 16 && readU32(bytes, at) === NvspMessageType.SEND_RNDIS_PACKET) {
-        this.onRndisPacket(packet, readU32(bytes, at + 4), readU32(bytes, at + 8), readU32(bytes, at + 12));
+      if (packet.payloadLength >= 16 && readU32LE(bytes, at) === NvspMessageType.SEND_RNDIS_PACKET) {
+        this.onRndisPacket(packet, readU32LE(bytes, at + 4), readU32LE(bytes, at + 8), readU32LE(bytes, at + 12));
         return;
       }
       this.onControl(packet, readNvspMessage(packet.payload(), 'guest'));
@@ -232,7 +232,7 @@ export class NetvspChannel implements RndisAdapterState {
 
   /** The failure answer to a bad message: shaped as the completion its type expects. */
   private failureFor(packet: IncomingPacket): Uint8Array | undefined {
-    const type = packet.payloadLength >= 4 ? readU32(packet.bytes, packet.payloadOffset) : 0;
+    const type = packet.payloadLength >= 4 ? readU32LE(packet.bytes, packet.payloadOffset) : 0;
     switch (type) {
       case NvspMessageType.INIT:
         return encodeNvspMessage({ type: NvspMessageType.INIT_COMPLETE, negotiatedProtocolVersion: 0, maxMdlChainLength: 0, status: NvspStatus.FAILURE });
@@ -530,8 +530,4 @@ export class NetvspChannel implements RndisAdapterState {
     const receive = this.receive;
     while (receive !== undefined && this.backlog.length > 0 && receive.writeControl(this.backlog[0]!)) this.backlog.shift();
   }
-}
-
-function readU32(bytes: Uint8Array, at: number): number {
-  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
 }
