@@ -55,8 +55,6 @@ export const storageScsiClass: DeviceClass<StorageConfig> = {
   interfaceType: STORAGE_SCSI_INTERFACE_TYPE,
   displayName: 'SCSI controller',
   config: storageConfig,
-  // 32 pages (control page included): 128 KiB of ring per direction. The host takes two requests
-  // a turn: their completions (promises of the disk) go out as it yields, so the guest refills the
-  // ring while the host works on the next ones (QD32 reads: 0.13× → 0.17× of readSync).
-  channel: { ringPages: 32, maxCompletionSize: VSTOR_PACKET_SIZE, maxPacketsPerTurn: 2 },
+  // 32 pages (control page included): 128 KiB of ring per direction.
+  channel: { ringPages: 32, maxCompletionSize: VSTOR_PACKET_SIZE },
 };

@@ -22,6 +22,16 @@ export interface VirtualDisk {
   readonly backingFiles?: readonly string[];
   /** Fills `target` with the bytes at `offset`; unallocated ranges read as zeros (or from the parent). */
   read(offset: number, target: Uint8Array): Promise<void>;
+  /**
+   * {@link VirtualDisk.read} done synchronously, when the backend can do it at once without
+   * holding its caller up (the data in the page cache, nothing queued ahead of it): returns true
+   * when `target` is filled, false (having done nothing) to say "call `read`". A fast path for
+   * callers that complete without a promise; a backend without one leaves it out.
+   * @throws What `read` rejects with.
+   */
+  readNow?(offset: number, target: Uint8Array): boolean;
+  /** {@link VirtualDisk.write} done synchronously when it can be; see {@link VirtualDisk.readNow}. */
+  writeNow?(offset: number, source: Uint8Array): boolean;
   /** Writes `source` at `offset`, allocating what the format needs. Durable only after {@link flush}. */
   write(offset: number, source: Uint8Array): Promise<void>;
   /** Makes every completed write durable (fsync of the file(s) and of format metadata). */

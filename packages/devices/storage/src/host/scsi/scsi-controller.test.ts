@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 /** The LUN as REPORT LUNS sees it, for `controller` on `lun`. */
-function onLun(lun: number): { execute: (...args: Parameters<ScsiTarget['execute']>) => Promise<void> } {
+function onLun(lun: number): Pick<ScsiTarget, 'execute'> {
   return { execute: (request, outcome) => controller.execute(lun, request, outcome) };
 }
 

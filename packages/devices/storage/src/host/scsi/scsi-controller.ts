@@ -7,9 +7,6 @@ import type { ScsiTarget } from './scsi-target.js';
 /** LUNs a controller addresses: 0 to 255, single-level (SAM-5 peripheral device addressing). */
 export const SCSI_MAX_LUNS = 256;
 
-/** What `execute` returns for a command answered without a target. */
-const DONE = Promise.resolve();
-
 /** Size of the REPORT LUNS CDB, whose allocation length is at bytes 6–9. */
 const REPORT_LUNS_CDB_LENGTH = 12;
 
@@ -45,16 +42,19 @@ export class ScsiController {
     return target;
   }
 
-  /** Executes `request` on `lun`; its outcome is in `outcome` when the promise resolves. Never rejects. */
-  execute(lun: number, request: ScsiRequest, outcome: ScsiOutcome): Promise<void> {
+  /**
+   * Executes `request` on `lun`, as {@link ScsiTarget.execute} does: undefined when the outcome
+   * is in `outcome` already, else a promise (never rejected) that resolves when it is.
+   */
+  execute(lun: number, request: ScsiRequest, outcome: ScsiOutcome): Promise<void> | undefined {
     if (request.cdbLength >= 1 && request.cdb[0] === ScsiOpcode.REPORT_LUNS) {
       this.reportLuns(request, outcome);
-      return DONE;
+      return undefined;
     }
     const target = this.units[lun];
     if (!target) {
       outcome.srbFailure(SrbStatus.INVALID_LUN);
-      return DONE;
+      return undefined;
     }
     return target.execute(request, outcome);
   }

@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '@tsvisor/wire/testing';
 import { RawDiskFormat } from '../disk/raw/raw-disk-format.js';
 import type { VirtualDisk } from '../disk/virtual-disk.js';
+import { DiskIoError } from '../disk/io/disk-io-error.js';
+import { ScsiOutcome } from './scsi-outcome.js';
 import { ScsiTarget } from './scsi-target.js';
 import { RecordingDisk } from './test-fixtures/recording-disk.js';
-import { be, runScsi, senseOf } from './test-fixtures/scsi-commands.js';
+import { be, runScsi, scsiRequest, senseOf } from './test-fixtures/scsi-commands.js';
 
 const ID = '6b1c0a3e-2f4d-4c5b-9a8e-1d2c3b4a5f60';
 const SIZE = 1024 * 1024;
@@ -149,6 +151,74 @@ describe('ScsiTarget: reads and writes', () => {
     expectCheckCondition(await runScsi(target, [0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0], new Uint8Array(512)), 3, 0x11);
     expectCheckCondition(await runScsi(target, [0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0], new Uint8Array(512)), 3, 0x0c);
     expectCheckCondition(await runScsi(target, [0x35, 0, 0, 0, 0, 0, 0, 0, 0, 0]), 3, 0x0c);
+  });
+});
+
+describe('ScsiTarget: reads and writes the disk does now', () => {
+  /** Guest memory: a disk's I/O thread serves the one shared buffer it first saw. */
+  const memory = new SharedArrayBuffer(65536);
+  let next = 0;
+  /** A fresh buffer of `length` bytes in {@link memory}. */
+  function shared(length: number): Uint8Array {
+    const view = new Uint8Array(memory, next, length);
+    next += length;
+    return view;
+  }
+
+  it('complete without a promise, byte for byte, when the disk serves them synchronously', async () => {
+    const { target, disk, path } = await newTarget();
+    const source = shared(2048);
+    source.set(pattern(2048, 9));
+    const writeOutcome = new ScsiOutcome();
+    expect(target.execute(scsiRequest(be(be([0x2a, 0, 0, 0, 0, 0, 0, 0, 0, 0], 2, 4, 40), 7, 2, 4), source), writeOutcome)).toBeUndefined();
+    expect(writeOutcome).toMatchObject({ ...GOOD, dataTransferred: 2048 });
+    const back = shared(4096).fill(0xcc);
+    const readOutcome = new ScsiOutcome();
+    expect(target.execute(scsiRequest(be(be([0x28, 0, 0, 0, 0, 0, 0, 0, 0, 0], 2, 4, 40), 7, 2, 4), back), readOutcome)).toBeUndefined();
+    // A buffer longer than the transfer: DATA_OVERRUN, the rest untouched, as through the promise.
+    expect(readOutcome).toMatchObject({ scsiStatus: 0, srbStatus: 0x12, dataTransferred: 2048 });
+    expect(back.subarray(0, 2048)).toEqual(pattern(2048, 9));
+    expect(back.subarray(2048)).toEqual(new Uint8Array(2048).fill(0xcc));
+    expect(disk.calls).toEqual([
+      { operation: 'write', offset: 40 * 512, length: 2048 },
+      { operation: 'read', offset: 40 * 512, length: 2048 },
+    ]);
+    await disk.close();
+    expect((await readFile(path)).subarray(40 * 512, 44 * 512)).toEqual(Buffer.from(pattern(2048, 9)));
+  });
+
+  it('go through the promise where the disk cannot serve them now: an ordinary buffer, or a write with FUA', async () => {
+    const { target, disk } = await newTarget();
+    const outcome = new ScsiOutcome();
+    const plain = target.execute(scsiRequest([0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0], new Uint8Array(512)), outcome);
+    expect(plain).toBeInstanceOf(Promise);
+    await plain;
+    expect(outcome).toMatchObject(GOOD);
+    const fua = target.execute(scsiRequest([0x2a, 0x08, 0, 0, 0, 0, 0, 0, 1, 0], shared(512)), outcome);
+    expect(fua).toBeInstanceOf(Promise);
+    await fua;
+    expect(outcome).toMatchObject(GOOD);
+    expect(disk.calls.map((call) => call.operation)).toEqual(['read', 'write', 'flush']);
+    await disk.close();
+  });
+
+  it('a disk failing synchronously ends in MEDIUM ERROR at once, like a rejected read or write', async () => {
+    const { disk: inner } = await newDisk();
+    const failing = new (class extends RecordingDisk {
+      override readNow(): boolean {
+        throw new DiskIoError('failing.img', -5, 'errno -5');
+      }
+      override writeNow(): boolean {
+        throw new DiskIoError('failing.img', -5, 'errno -5');
+      }
+    })(inner);
+    const target = new ScsiTarget(failing, { identifier: ID });
+    const outcome = new ScsiOutcome();
+    expect(target.execute(scsiRequest([0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0], shared(512)), outcome)).toBeUndefined();
+    expectCheckCondition(outcome, 3, 0x11);
+    expect(target.execute(scsiRequest([0x2a, 0, 0, 0, 0, 0, 0, 0, 1, 0], shared(512)), outcome)).toBeUndefined();
+    expectCheckCondition(outcome, 3, 0x0c);
+    await inner.close();
   });
 });
 

@@ -59,9 +59,6 @@ const SERVED: ReadonlySet<number> = new Set([
 const PROTECT = 0xe0;
 /** CDB byte 1 of WRITE(10, 12, 16): force unit access, a flush after the write. */
 const FUA = 0x08;
-/** What `execute` returns for a command that needed no I/O. */
-const DONE = Promise.resolve();
-
 /** Largest buffer WRITE SAME replicates its block into, per disk write. */
 const WRITE_SAME_CHUNK_BYTES = 1024 * 1024;
 
@@ -79,7 +76,8 @@ const WRITE_SAME_CHUNK_BYTES = 1024 * 1024;
  * before any I/O, so that no write is ever partial. Replies to INQUIRY and the like are cut to the
  * allocation length and the buffer, as SPC-4 says.
  *
- * Commands may run concurrently; the READ and WRITE path allocates nothing of its own.
+ * Commands may run concurrently; the READ and WRITE path allocates nothing of its own, and when
+ * the disk serves it synchronously no promise either.
  */
 export class ScsiTarget {
   private readonly blockSize: number;
@@ -98,9 +96,14 @@ export class ScsiTarget {
     this.inquiryData = new InquiryData(disk, { identifier: options.identifier, unmap: this.unmapServed });
   }
 
-  /** Executes `request`; its outcome is in `outcome` when the promise resolves. Never rejects. */
-  execute(request: ScsiRequest, outcome: ScsiOutcome): Promise<void> {
-    return this.dispatch(request, outcome) ?? DONE;
+  /**
+   * Executes `request`. Returns undefined when the command is done already (its outcome is in
+   * `outcome`): a READ or WRITE the disk served synchronously (see `VirtualDisk.readNow`), or a
+   * command that needed no I/O. Otherwise returns a promise, never rejected, that resolves when
+   * the outcome is there.
+   */
+  execute(request: ScsiRequest, outcome: ScsiOutcome): Promise<void> | undefined {
+    return this.dispatch(request, outcome) ?? undefined;
   }
 
   /** Runs the command: a promise if it waits for the disk, nothing if it is done already. */
@@ -162,14 +165,16 @@ export class ScsiTarget {
     return lba >= this.blockCount || blocks > this.blockCount - lba;
   }
 
-  private async read(lba: number, blocks: number, flags: number, data: Uint8Array, outcome: ScsiOutcome): Promise<void> {
+  private read(lba: number, blocks: number, flags: number, data: Uint8Array, outcome: ScsiOutcome): Promise<void> | void {
     if ((flags & PROTECT) !== 0) return invalidField(outcome);
     if (this.outOfRange(lba, blocks)) return lbaOutOfRange(outcome);
     const bytes = blocks * this.blockSize;
     if (bytes > data.length) return invalidField(outcome);
     if (bytes > 0) {
+      const target = bytes === data.length ? data : data.subarray(0, bytes);
+      const offset = lba * this.blockSize;
       try {
-        await this.disk.read(lba * this.blockSize, bytes === data.length ? data : data.subarray(0, bytes));
+        if (this.disk.readNow?.(offset, target) !== true) return this.readLater(offset, target, data.length, outcome);
       } catch (error) {
         return failed(error, AdditionalSense.UNRECOVERED_READ_ERROR, outcome);
       }
@@ -177,21 +182,45 @@ export class ScsiTarget {
     outcome.good(bytes, data.length);
   }
 
-  private async write(lba: number, blocks: number, flags: number, data: Uint8Array, outcome: ScsiOutcome): Promise<void> {
+  /** A read the disk could not serve at once. */
+  private async readLater(offset: number, target: Uint8Array, bufferLength: number, outcome: ScsiOutcome): Promise<void> {
+    try {
+      await this.disk.read(offset, target);
+    } catch (error) {
+      return failed(error, AdditionalSense.UNRECOVERED_READ_ERROR, outcome);
+    }
+    outcome.good(target.length, bufferLength);
+  }
+
+  private write(lba: number, blocks: number, flags: number, data: Uint8Array, outcome: ScsiOutcome): Promise<void> | void {
     if ((flags & PROTECT) !== 0) return invalidField(outcome);
     if (this.outOfRange(lba, blocks)) return lbaOutOfRange(outcome);
     if (this.disk.readOnly) return writeProtected(outcome);
     const bytes = blocks * this.blockSize;
     if (bytes > data.length) return invalidField(outcome);
     if (bytes > 0) {
+      const source = bytes === data.length ? data : data.subarray(0, bytes);
+      const offset = lba * this.blockSize;
+      const fua = (flags & FUA) !== 0;
       try {
-        await this.disk.write(lba * this.blockSize, bytes === data.length ? data : data.subarray(0, bytes));
-        if ((flags & FUA) !== 0) await this.disk.flush();
+        // Force unit access: a flush after the write, which never completes synchronously.
+        if (fua || this.disk.writeNow?.(offset, source) !== true) return this.writeLater(offset, source, fua, data.length, outcome);
       } catch (error) {
         return failed(error, AdditionalSense.WRITE_ERROR, outcome);
       }
     }
     outcome.good(bytes, data.length);
+  }
+
+  /** A write the disk could not do at once, or one with force unit access. */
+  private async writeLater(offset: number, source: Uint8Array, fua: boolean, bufferLength: number, outcome: ScsiOutcome): Promise<void> {
+    try {
+      await this.disk.write(offset, source);
+      if (fua) await this.disk.flush();
+    } catch (error) {
+      return failed(error, AdditionalSense.WRITE_ERROR, outcome);
+    }
+    outcome.good(source.length, bufferLength);
   }
 
   /** INQUIRY (SPC-4 §6.6): standard data, or a vital product data page with EVPD. */

@@ -73,7 +73,7 @@ export interface StorvspDevice {
  * Every packet is copied out of the ring before it is read (the guest may still write there) and
  * checked in place; one that does not decode is answered with an error status and counted, never
  * thrown. SCSI requests run concurrently on the disks, up to {@link STORVSP_MAX_IN_FLIGHT}, each
- * completed as it finishes; with every slot busy the channel stops reading (backpressure: the
+ * completed as it finishes (in the turn that took it, when the disk served it synchronously); with every slot busy the channel stops reading (backpressure: the
  * guest's ring fills). The data path allocates nothing of its own beyond what mapping the guest's
  * ranges costs.
  */
@@ -214,7 +214,10 @@ export class StorvspChannel {
       return;
     }
     slot.unit = device.controller.unit(slot.lun);
-    slot.running = device.controller.execute(slot.lun, slot, slot.outcome).then(slot.done);
+    const running = device.controller.execute(slot.lun, slot, slot.outcome);
+    // Done already (the disk served it synchronously): completed in this turn, with no promise.
+    if (running === undefined) return this.finish(slot);
+    slot.running = running.then(slot.done);
     if (this.free.length === 0) this.pause();
   }
 

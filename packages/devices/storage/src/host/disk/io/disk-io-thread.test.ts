@@ -152,6 +152,51 @@ describe('inline jobs of a disk I/O thread', () => {
     }
   });
 
+  it('run now, without a promise, when they may; say so otherwise and leave the job to read or write', async () => {
+    policy = () => new InlineIoPolicy(4096, 1000);
+    const { io, close } = await fileWithThread(16384, 16384);
+    const memory = new Uint8Array(new SharedArrayBuffer(16384));
+    try {
+      expect(io.readNow(memory.subarray(0, 4096), 4096)).toBe(true);
+      expect(memory[10]).toBe(((4096 + 10) * 7) & 0xff);
+      memory.fill(0xa5, 0, 512);
+      expect(io.writeNow(memory.subarray(0, 512), 0)).toBe(true);
+      // Bigger than the policy runs inline: nothing done, the caller submits it.
+      expect(io.readNow(memory.subarray(0, 8192), 0)).toBe(false);
+      expect(memory[600]).toBe(((4096 + 600) * 7) & 0xff);
+      // While a job is on the thread, a small one may not overtake it.
+      const big = io.read(memory.subarray(8192, 16384), 0);
+      expect(io.readNow(memory.subarray(0, 512), 0)).toBe(false);
+      expect(io.writeNow(memory.subarray(0, 512), 0)).toBe(false);
+      await big;
+      expect(memory.subarray(8192, 8704).every((byte) => byte === 0xa5)).toBe(true);
+      expect(io.inlineJobs).toBe(2);
+      // The thread's checks hold: a range beyond the file limit throws, nothing moves.
+      expect(() => io.readNow(memory.subarray(0, 512), 16384)).toThrow(DiskIoError);
+    } finally {
+      await close();
+    }
+  });
+
+  it('now, throw what the job would reject with: the errno of a failed system call', async () => {
+    policy = () => new InlineIoPolicy(4096, 1000);
+    const { io, close } = await fileWithThread(4096, 4096, 'r');
+    const memory = new Uint8Array(new SharedArrayBuffer(4096));
+    try {
+      let failure: unknown;
+      try {
+        io.writeNow(memory.subarray(0, 512), 0);
+      } catch (error) {
+        failure = error;
+      }
+      // A file opened read-only: write(2) fails with EBADF.
+      expect(failure).toBeInstanceOf(DiskIoError);
+      expect((failure as DiskIoError).errno).toBeLessThan(0);
+    } finally {
+      await close();
+    }
+  });
+
   it('wait for the jobs in flight on the thread: jobs keep their order', async () => {
     policy = () => new InlineIoPolicy();
     const { path, io, close } = await fileWithThread(262144, 262144);

@@ -31,6 +31,8 @@ const RESOLVED = Promise.resolve();
  *
  * Small jobs run on the caller's thread instead while they are fast and the thread has nothing
  * in flight (so jobs keep their order): see {@link InlineIoPolicy}. They are checked the same way.
+ * A caller that can use an answer without a promise asks {@link DiskIoThread.readNow} and
+ * {@link DiskIoThread.writeNow} first.
  */
 export class DiskIoThread {
   private readonly shared = new SharedArrayBuffer(diskIoOffsets.size);
@@ -103,14 +105,42 @@ export class DiskIoThread {
 
   /** Fills `target` (an {@link accepts accepted} view) from the file at `position`; bytes past its end read as zeros. */
   read(target: Uint8Array, position: number): Promise<void> {
-    if (this.inFlight === 0 && this.inlinePolicy.inline(target.length)) return this.inline(op.read, target, position);
+    try {
+      if (this.readNow(target, position)) return RESOLVED;
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return this.submit(op.read, target, position);
   }
 
   /** Writes `source` (an {@link accepts accepted} view) to the file at `position`. */
   write(source: Uint8Array, position: number): Promise<void> {
-    if (this.inFlight === 0 && this.inlinePolicy.inline(source.length)) return this.inline(op.write, source, position);
+    try {
+      if (this.writeNow(source, position)) return RESOLVED;
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return this.submit(op.write, source, position);
+  }
+
+  /**
+   * {@link DiskIoThread.read} done now, on the caller's thread, if the job runs inline (the
+   * {@link InlineIoPolicy} says so and the thread has nothing in flight): returns true when the
+   * data is there, false (having done nothing) when the job has to go to the thread — call
+   * `read` then. No promise either way.
+   * @throws {@link DiskIoError} - as `read` rejects.
+   */
+  readNow(target: Uint8Array, position: number): boolean {
+    if (this.inFlight !== 0 || !this.inlinePolicy.inline(target.length)) return false;
+    this.runInline(op.read, target, position);
+    return true;
+  }
+
+  /** {@link DiskIoThread.write} done now if it runs inline; see {@link DiskIoThread.readNow}. */
+  writeNow(source: Uint8Array, position: number): boolean {
+    if (this.inFlight !== 0 || !this.inlinePolicy.inline(source.length)) return false;
+    this.runInline(op.write, source, position);
+    return true;
   }
 
   /** Jobs that ran on the caller's thread. */
@@ -118,11 +148,11 @@ export class DiskIoThread {
     return this.inlineCount;
   }
 
-  /** Runs a job on the caller's thread, with the thread's checks and semantics. */
-  private inline(operation: number, view: Uint8Array, position: number): Promise<void> {
+  /** Runs a job on the caller's thread, with the thread's checks and semantics; throws what the job would reject with. */
+  private runInline(operation: number, view: Uint8Array, position: number): void {
     this.memory ??= view.buffer as SharedArrayBuffer;
     const length = view.length;
-    if (!(position >= 0 && position + length <= this.fileLimit)) return Promise.reject(this.error(DiskIoLayout.outOfBounds));
+    if (!(position >= 0 && position + length <= this.fileLimit)) throw this.error(DiskIoLayout.outOfBounds);
     this.inlineCount++;
     const started = performance.now();
     try {
@@ -141,11 +171,10 @@ export class DiskIoThread {
       }
     } catch (error) {
       const errno = (error as { errno?: unknown }).errno;
-      return Promise.reject(this.error(typeof errno === 'number' && errno !== 0 ? -Math.abs(errno) : -1));
+      throw this.error(typeof errno === 'number' && errno !== 0 ? -Math.abs(errno) : -1);
     } finally {
       this.inlinePolicy.record(performance.now() - started);
     }
-    return RESOLVED;
   }
 
   /** Finishes the jobs submitted, then ends the thread. Idempotent. */
@@ -166,6 +195,7 @@ export class DiskIoThread {
 
   private submit(operation: number, view: Uint8Array, position: number): Promise<void> {
     if (this.worker === undefined) this.start(view.buffer as SharedArrayBuffer);
+    this.inlinePolicy.offloaded();
     const job = this.free[--this.freeCount]!;
     this.operations[job] = operation;
     this.positions[job] = position;

@@ -26,12 +26,14 @@ export class InlineIoPolicy {
     readonly slowStreak = 2,
   ) {}
 
-  /** Whether a job of `length` bytes runs inline (call once per job). */
+  /** Whether a job of `length` bytes runs inline now (asking twice for the same job is harmless). */
   inline(length: number): boolean {
-    if (length > this.maxBytes) return false;
-    if (this.offloading === 0) return true;
-    this.offloading--;
-    return false;
+    return length <= this.maxBytes && this.offloading === 0;
+  }
+
+  /** A job went to the thread: one fewer to send there before inline is tried again. */
+  offloaded(): void {
+    if (this.offloading > 0) this.offloading--;
   }
 
   /** An inline job took `elapsedMs`. */

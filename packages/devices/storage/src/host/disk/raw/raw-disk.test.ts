@@ -48,6 +48,25 @@ describe('raw disks', () => {
     await disk.close();
   });
 
+  it('reads and writes shared memory now, checking the range and read-only first; other buffers take the promise', async () => {
+    const path = join(dir, 'now.img');
+    await format.create(path, { sizeBytes: 64 * 1024 });
+    const disk = await format.open(path);
+    const memory = new Uint8Array(new SharedArrayBuffer(8192));
+    memory.fill(0x6b, 0, 4096);
+    expect(disk.writeNow!(4096, memory.subarray(0, 4096))).toBe(true);
+    expect(disk.readNow!(4096, memory.subarray(4096))).toBe(true);
+    expect(memory.subarray(4096)).toEqual(new Uint8Array(4096).fill(0x6b));
+    expect(disk.readNow!(0, new Uint8Array(512))).toBe(false);
+    expect(() => disk.readNow!(64 * 1024, memory.subarray(0, 512))).toThrow(RangeError);
+    expect(() => disk.writeNow!(100, memory.subarray(0, 512))).toThrow(RangeError);
+    await disk.close();
+    expect((await readFile(path)).subarray(4096, 8192).every((byte) => byte === 0x6b)).toBe(true);
+    const readOnly = await format.open(path, { readOnly: true });
+    expect(() => readOnly.writeNow!(0, memory.subarray(0, 512))).toThrow(DiskReadOnlyError);
+    await readOnly.close();
+  });
+
   it('has every write to shared memory acknowledged before a flush in the file once the flush completes', async () => {
     const path = join(dir, 'ordered.img');
     await format.create(path, { sizeBytes: 64 * 1024 });

@@ -34,6 +34,17 @@ export class RawDisk implements VirtualDisk {
     return this.io.accepts(target) ? this.io.read(target, offset) : readFully(this.file, target, offset);
   }
 
+  readNow(offset: number, target: Uint8Array): boolean {
+    checkDiskRange(this, offset, target.length);
+    return this.io.accepts(target) && this.io.readNow(target, offset);
+  }
+
+  writeNow(offset: number, source: Uint8Array): boolean {
+    if (this.readOnly) throw new DiskReadOnlyError(this.path);
+    checkDiskRange(this, offset, source.length);
+    return this.io.accepts(source) && this.io.writeNow(source, offset);
+  }
+
   write(offset: number, source: Uint8Array): Promise<void> {
     if (this.readOnly) return Promise.reject(new DiskReadOnlyError(this.path));
     const problem = diskRangeProblem(this, offset, source.length);

@@ -53,6 +53,14 @@ describe('differencing VHDX images', () => {
     const back = new Uint8Array(SIZE);
     await disk.read(0, back);
     expect(firstDifference(back, expected)).toBe(-1);
+    // Now, without a promise, only from a block the child holds whole; the parent's blocks and
+    // partially present ones go through the promise.
+    const memory = new Uint8Array(new SharedArrayBuffer(4096));
+    expect(disk.readNow!(4 * MiB + 8192, memory)).toBe(true);
+    expect(memory).toEqual(expected.subarray(4 * MiB + 8192, 4 * MiB + 12288));
+    expect(disk.readNow!(MiB + 4096, memory)).toBe(false);
+    expect(disk.readNow!(2 * MiB + 8192, memory)).toBe(false);
+    expect(disk.readNow!(7 * MiB, memory)).toBe(false);
     await disk.close();
     expect(firstDifference(await readAll(child), expected)).toBe(-1);
     expect(firstDifference(await readAll(base), await makeBase(image('base-again.vhdx')))).toBe(-1);

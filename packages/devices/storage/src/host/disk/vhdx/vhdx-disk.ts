@@ -192,6 +192,25 @@ export class VhdxDisk implements VirtualDisk {
     return this.readBlocks(offset, target);
   }
 
+  /**
+   * A read within one block, done now where that needs no metadata: a fully present block read
+   * inline by the file's I/O thread, or a block that reads as zeros. Partially present blocks,
+   * parents and reads across blocks go through {@link VhdxDisk.read}.
+   */
+  readNow(offset: number, target: Uint8Array): boolean {
+    checkDiskRange(this, offset, target.length);
+    const { blockSize } = this.metadata;
+    const block = Math.floor(offset / blockSize);
+    const inBlock = offset - block * blockSize;
+    if (inBlock + target.length > blockSize) return false;
+    const index = this.bat.payloadIndex(block);
+    const state = this.bat.stateOf(index);
+    if (state === PayloadBlockState.fullyPresent) return this.file.readIntoNow(target, this.bat.fileOffsetOf(index) + inBlock, 'payload block', 'blocks', block);
+    if (state === PayloadBlockState.partiallyPresent || (state === PayloadBlockState.notPresent && this.parent !== undefined)) return false;
+    target.fill(0);
+    return true;
+  }
+
   private async readBlocks(offset: number, target: Uint8Array): Promise<void> {
     const { blockSize } = this.metadata;
     for (let done = 0; done < target.length; ) {

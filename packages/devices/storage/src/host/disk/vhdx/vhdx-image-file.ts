@@ -54,11 +54,28 @@ export class VhdxImageFile {
    * element `index` of `field` (built only then: payload reads pass the block number).
    */
   readInto(target: Uint8Array, offset: number, structure: string, field: string, index?: number): Promise<void> {
-    if (!Number.isSafeInteger(offset) || offset < 0 || offset + target.length > this.currentSize) {
-      const name = index === undefined ? field : `${field}[${index}]`;
-      return Promise.reject(new VhdxFormatError(structure, name, `${target.length} bytes at ${offset} lie beyond the end of the ${this.currentSize}-byte file`));
-    }
+    if (!this.holds(target, offset)) return Promise.reject(this.beyondEnd(target, offset, structure, field, index));
     return this.io.accepts(target) ? this.io.read(target, offset) : this.readFromHandle(target, offset, structure, index === undefined ? field : `${field}[${index}]`);
+  }
+
+  /**
+   * {@link VhdxImageFile.readInto} done now when its I/O thread runs the job inline: returns
+   * false (having done nothing) when it cannot; see `DiskIoThread.readNow`.
+   * @throws What `readInto` rejects with.
+   */
+  readIntoNow(target: Uint8Array, offset: number, structure: string, field: string, index?: number): boolean {
+    if (!this.holds(target, offset)) throw this.beyondEnd(target, offset, structure, field, index);
+    return this.io.accepts(target) && this.io.readNow(target, offset);
+  }
+
+  /** Whether the file holds `target.length` bytes at `offset`. */
+  private holds(target: Uint8Array, offset: number): boolean {
+    return Number.isSafeInteger(offset) && offset >= 0 && offset + target.length <= this.currentSize;
+  }
+
+  private beyondEnd(target: Uint8Array, offset: number, structure: string, field: string, index: number | undefined): VhdxFormatError {
+    const name = index === undefined ? field : `${field}[${index}]`;
+    return new VhdxFormatError(structure, name, `${target.length} bytes at ${offset} lie beyond the end of the ${this.currentSize}-byte file`);
   }
 
   private async readFromHandle(target: Uint8Array, offset: number, structure: string, field: string): Promise<void> {

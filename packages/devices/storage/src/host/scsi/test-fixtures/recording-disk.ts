@@ -7,7 +7,10 @@ export interface DiskCall {
   readonly length: number;
 }
 
-/** A real disk with a log of the calls that reached it, to check what a SCSI command did to it. */
+/**
+ * A real disk with a log of the calls that reached it, to check what a SCSI command did to it. A
+ * read or write the disk did now (`readNow`, `writeNow`) is logged like one through the promise.
+ */
 export class RecordingDisk implements VirtualDisk {
   readonly calls: DiskCall[] = [];
 
@@ -32,6 +35,18 @@ export class RecordingDisk implements VirtualDisk {
   read(offset: number, target: Uint8Array): Promise<void> {
     this.calls.push({ operation: 'read', offset, length: target.length });
     return this.inner.read(offset, target);
+  }
+
+  readNow(offset: number, target: Uint8Array): boolean {
+    const done = this.inner.readNow?.(offset, target) === true;
+    if (done) this.calls.push({ operation: 'read', offset, length: target.length });
+    return done;
+  }
+
+  writeNow(offset: number, source: Uint8Array): boolean {
+    const done = this.inner.writeNow?.(offset, source) === true;
+    if (done) this.calls.push({ operation: 'write', offset, length: source.length });
+    return done;
   }
 
   write(offset: number, source: Uint8Array): Promise<void> {

@@ -10,7 +10,7 @@ export function scsiRequest(cdb: readonly number[], data: Uint8Array = new Uint8
 
 /** Runs `cdb` on `unit` and returns the outcome. */
 export async function runScsi(
-  unit: { execute(request: ScsiRequest, outcome: ScsiOutcome): Promise<void> },
+  unit: { execute(request: ScsiRequest, outcome: ScsiOutcome): Promise<void> | undefined },
   cdb: readonly number[],
   data?: Uint8Array,
 ): Promise<ScsiOutcome> {
