@@ -39,7 +39,9 @@ export interface VpEnvironment {
   eom(): number;
   /**
    * Waits until the host raises a SINT on this VP, or `timeoutMs` passes. Resolves with the
-   * mask of pending SINTs (bit n = SINT n), cleared as it is returned; 0 on timeout.
+   * mask of pending SINTs (bit n = SINT n), cleared as it is returned; 0 on timeout. With none
+   * pending, the VP first polls the mask for a while (the partition's `haltPoll`; not for a
+   * `timeoutMs` of 0), then sleeps until a raise wakes it.
    */
   waitForInterrupt(timeoutMs?: number): Promise<number>;
 }

@@ -12,7 +12,23 @@ export interface PartitionSpec {
   readonly guest: { readonly entry: string };
   /** V8 heap limits per VP (defaults: 64 MiB heap, 16 MiB young generation, 4 MiB stack). */
   readonly resourceLimits?: Partial<VpResourceLimits>;
+  /**
+   * Halt polling: how many times a VP with nothing to do looks at its pending-interrupt mask
+   * before it sleeps, at most (default {@link DEFAULT_HALT_POLL}; 0 turns polling off). An
+   * interrupt that comes meanwhile (a device answering the I/O the guest just started) is taken
+   * without sleeping and being woken, which cost both threads more than the polling; see
+   * docs/hypervisor-core.md.
+   */
+  readonly haltPoll?: number;
 }
+
+/**
+ * Default {@link PartitionSpec.haltPoll}: looks at the mask, each a shared-memory load, for some
+ * tens of microseconds on current CPUs (KVM polls a halted vCPU for up to 200 µs by default).
+ */
+export const DEFAULT_HALT_POLL = 20_000;
+/** Largest {@link PartitionSpec.haltPoll}. */
+export const MAX_HALT_POLL = 10_000_000;
 
 /** A partition spec was refused; `field` names what was wrong. */
 export class PartitionSpecError extends Error {

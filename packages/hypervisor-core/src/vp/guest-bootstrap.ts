@@ -28,6 +28,12 @@ export function guestBootstrap(
   // says this VP waits for one.
   const assist = new Int32Array(memory, numbers.vpAssistGpa, 2);
   const WAITING = 1;
+  // Halt polling (adaptive, as KVM's): the budget doubles, up to the partition's, each time an
+  // interrupt came while polling, and halves, down to a sixteenth of it, each time none did.
+  const haltPollMax = numbers.haltPoll as number;
+  const haltPollMin = haltPollMax >>> 4;
+  let haltPoll = haltPollMax;
+  const load = Atomics.load;
   const exchange = Atomics.exchange;
   const store = Atomics.store;
   const waitAsync = Atomics.waitAsync;
@@ -81,6 +87,17 @@ export function guestBootstrap(
       checkpoint();
       const timeout = timeoutMs === undefined ? Infinity : Math.max(0, Number(timeoutMs));
       let pending = exchange(assist, 0, 0);
+      if (pending === 0 && haltPoll !== 0 && timeout !== 0) {
+        const budget = haltPoll;
+        let looks = 0;
+        while (looks < budget && load(assist, 0) === 0) looks++;
+        if (looks < budget) {
+          pending = exchange(assist, 0, 0);
+          haltPoll = Math.min(haltPollMax, budget * 2);
+        } else {
+          haltPoll = Math.max(haltPollMin, budget >>> 1);
+        }
+      }
       while (pending === 0) {
         // Announce the wait, then look once more: a raise either lands before this look or sees
         // the announcement and wakes this VP.

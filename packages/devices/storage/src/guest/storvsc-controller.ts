@@ -3,7 +3,7 @@ import type { VscContext } from '@tsvisor/device-sdk/guest';
 import { decodeUtf8 } from '@tsvisor/wire';
 import { Subject, type Observable } from 'rxjs';
 import { SERVICE_ACTION_READ_CAPACITY_16, ScsiOpcode, VmscsiDataDirection, VstorOperation, type VstorVersion } from '../protocol/index.js';
-import { GUEST_PAGE_SIZE, type IoPagePool } from './io-page-pool.js';
+import { GUEST_PAGE_SIZE, type IoPagePool, type IoPages } from './io-page-pool.js';
 import { ScsiBlockDevice, type BlockDeviceIdentity } from './scsi-block-device.js';
 import { StorvscChannel } from './storvsc-channel.js';
 import { StorvscQueues } from './storvsc-queues.js';
@@ -94,6 +94,23 @@ export class StorvscController {
   /** The disk at `lun`, if there is one. */
   disk(lun: number): ScsiBlockDevice | undefined {
     return this.units.get(lun);
+  }
+
+  /**
+   * Lends a buffer in guest memory of at least `bytes` (whole pages, from the controller's I/O
+   * pages): its `bytes` view, or any part of it, is read into and written from in place by the
+   * host, without the copy through I/O pages that an ordinary buffer costs both ways (the
+   * buffers of `O_DIRECT`). Waits while no run of pages that long is free. The same pages carry
+   * ordinary buffers' data meanwhile, so hold few and {@link releaseBuffer} them when done.
+   * Rejects with a RangeError for a size of no pages, or more than the controller has.
+   */
+  allocateBuffer(bytes: number): Promise<IoPages> {
+    return this.pool.allocate(Math.ceil(bytes / GUEST_PAGE_SIZE));
+  }
+
+  /** Gives back a buffer from {@link allocateBuffer} (no request may be using it any more). */
+  releaseBuffer(buffer: IoPages): void {
+    this.pool.release(buffer);
   }
 
   /** Brings the channel up, trying `versions` newest first, and finds the disks. */

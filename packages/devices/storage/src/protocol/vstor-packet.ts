@@ -88,7 +88,7 @@ const SRB = VstorSrbPacket.offsetOf('srb');
 export function checkVstorPacket(view: DataView, offset: number): VstorOperation {
   if (Number.isInteger(offset) && offset >= 0 && offset + VSTOR_PACKET_SIZE <= view.byteLength) {
     const operation = view.getUint32(offset, true);
-    if (OPERATIONS.has(operation) && view.getUint32(offset + FLAGS, true) <= VSTOR_FLAG_REQUEST_COMPLETION) {
+    if ((operation === VstorOperation.EXECUTE_SRB || OPERATIONS.has(operation)) && view.getUint32(offset + FLAGS, true) <= VSTOR_FLAG_REQUEST_COMPLETION) {
       if (operation !== VstorOperation.EXECUTE_SRB || isValidVmscsiRequest(view, offset + SRB)) {
         return operation as VstorOperation;
       }

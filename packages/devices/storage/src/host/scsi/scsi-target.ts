@@ -29,8 +29,12 @@ export interface ScsiTargetOptions {
   readonly unmap?: boolean;
 }
 
-/** The operation codes a target serves; REPORT LUNS is its controller's. */
-const SERVED: ReadonlySet<number> = new Set([
+/**
+ * The CDB length each operation code a target serves needs, by opcode (0: not served; REPORT
+ * LUNS is its controller's). A table, not a set: it is looked up for every command.
+ */
+const SERVED_CDB_LENGTH = new Uint8Array(256);
+for (const opcode of [
   ScsiOpcode.TEST_UNIT_READY,
   ScsiOpcode.REQUEST_SENSE,
   ScsiOpcode.READ_6,
@@ -53,7 +57,9 @@ const SERVED: ReadonlySet<number> = new Set([
   ScsiOpcode.SERVICE_ACTION_IN_16,
   ScsiOpcode.READ_12,
   ScsiOpcode.WRITE_12,
-]);
+]) {
+  SERVED_CDB_LENGTH[opcode] = cdbLengthOf(opcode);
+}
 
 /** CDB byte 1 of READ/WRITE(10, 12, 16): RDPROTECT/WRPROTECT, which this disk has no use for. */
 const PROTECT = 0xe0;
@@ -111,7 +117,7 @@ export class ScsiTarget {
     const { cdb, cdbLength, data } = request;
     if (cdbLength < 1 || cdbLength > cdb.length) return invalidField(outcome);
     const opcode = cdb[0]!;
-    if (SERVED.has(opcode) && cdbLength < cdbLengthOf(opcode)) return invalidField(outcome);
+    if (cdbLength < SERVED_CDB_LENGTH[opcode]!) return invalidField(outcome);
     switch (opcode) {
       case ScsiOpcode.READ_6:
         return this.read(((cdb[1]! & 0x1f) << 16) | readBe16(cdb, 2), cdb[4]! || 256, 0, data, outcome);

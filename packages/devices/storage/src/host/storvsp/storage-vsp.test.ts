@@ -164,6 +164,38 @@ describe('storvsp over the test bed', () => {
     expect((vsp as StorageVsp).counters()).toMatchObject({ writes: 33, failedRequests: 0, inFlight: 0 });
   });
 
+  it('lends buffers in guest memory that the host reads into and writes from in place', async () => {
+    const path = await image('a.raw', 256);
+    const { device, vsp } = await connect({ disks: [{ lun: 0, path }] });
+    const disk = device.disk(0)!;
+    const readsBefore = (vsp as StorageVsp).counts.reads;
+    const buffer = await device.allocateBuffer(3 * SECTOR);
+    expect(buffer.pageCount).toBe(1);
+    expect(buffer.bytes.buffer).toBe(bed!.memory.buffer);
+    const view = buffer.bytes.subarray(0, 2 * SECTOR);
+    expect(await disk.read(40, view)).toBe(2 * SECTOR);
+    expect([view[0], view[SECTOR]]).toEqual([40, 41]);
+    view.fill(0xab);
+    expect(await disk.write(7, view)).toBe(2 * SECTOR);
+    await disk.flush();
+    expect((await readFile(path)).subarray(7 * SECTOR, 9 * SECTOR).every((byte) => byte === 0xab)).toBe(true);
+    // Lent pages are out of the pool until given back: the rest of the pool is all a request gets.
+    const rest = await device.allocateBuffer((IO_PAGES - 1) * 4096);
+    let second = false;
+    const waiting = device.allocateBuffer(4096).then((pages) => {
+      second = true;
+      return pages;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(second).toBe(false);
+    device.releaseBuffer(buffer);
+    device.releaseBuffer(await waiting);
+    device.releaseBuffer(rest);
+    await expect(device.allocateBuffer(0)).rejects.toThrow(RangeError);
+    await expect(device.allocateBuffer((IO_PAGES + 1) * 4096)).rejects.toThrow(RangeError);
+    expect((vsp as StorageVsp).counters()).toMatchObject({ reads: readsBefore + 1, writes: 1, failedRequests: 0 });
+  });
+
   it('answers bring-up messages out of order with an error status and counts them', async () => {
     const path = await image('a.raw', 16);
     const { vsp } = await connect({ disks: [{ lun: 0, path }] });

@@ -1,4 +1,5 @@
 import type { Channel, IncomingPacket } from '@tsvisor/device-sdk';
+import { performance } from 'node:perf_hooks';
 import { ProtocolError } from '@tsvisor/wire';
 import type { Observer, Subscription } from 'rxjs';
 import {

@@ -1,4 +1,5 @@
 import { readSync, writeSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { DiskIoError } from './disk-io-error.js';
 import { DiskIoLayout, diskIoOffsets } from './disk-io-layout.js';

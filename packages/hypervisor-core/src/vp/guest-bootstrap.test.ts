@@ -1,0 +1,111 @@
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { VpEnvironment } from '../guest-environment.js';
+import { MAX_HALT_POLL } from '../partition/partition-spec.js';
+import { VpAssistPage } from '../synic/synic-layout.js';
+import { guestBootstrap } from './guest-bootstrap.js';
+
+const ASSIST_GPA = 4096;
+const PENDING = (ASSIST_GPA + VpAssistPage.pendingInterrupts) / 4;
+const WAITING = (ASSIST_GPA + VpAssistPage.waiting) / 4;
+const SINT_2 = 1 << 2;
+
+let workers: Worker[] = [];
+afterEach(async () => {
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  workers = [];
+});
+
+/**
+ * The environment the bootstrap gives a guest, made here in the host realm (the function is
+ * self-contained), over 16 KiB of memory with the VP assist page at 4 KiB.
+ */
+async function environment(haltPoll: number): Promise<{ env: VpEnvironment; words: Int32Array }> {
+  const memory = new SharedArrayBuffer(16384);
+  const layout = JSON.stringify({ vpIndex: 0, vpCount: 1, memorySize: 16384, reservedFirstGpa: 4096, simpGpa: 8192, siefpGpa: 12288, vpAssistGpa: ASSIST_GPA, hypercallInputGpa: 0, haltPoll });
+  const ok = (): number => 0;
+  const launch = guestBootstrap(memory, layout, ok, ok, ok, ok, () => undefined, () => undefined);
+  const env = await new Promise<VpEnvironment>((resolve) => launch({ default: (vp: VpEnvironment) => new Promise(() => resolve(vp)) }));
+  return { env, words: new Int32Array(memory) };
+}
+
+/** The host side of a raise: the SINT's bit, then a wake-up only for a VP that announced its wait. */
+function raise(words: Int32Array): void {
+  Atomics.or(words, PENDING, SINT_2);
+  if (Atomics.compareExchange(words, WAITING, 1, 0) === 1) Atomics.notify(words, PENDING);
+}
+
+/**
+ * A thread that, once `go` is set and `when` holds, raises SINT 2 the way the host does (the bit,
+ * then a notify only if the VP announced its wait) and reports whether it had to notify.
+ * `when`: `soon` waits 1 ms; `announced` waits for the VP's announcement.
+ */
+function raiser(words: Int32Array, go: Int32Array, when: 'soon' | 'announced'): { notified: Promise<boolean> } {
+  const worker = new Worker(
+    `const { workerData: { memory, go, when }, parentPort } = require('node:worker_threads');
+     const words = new Int32Array(memory);
+     const flag = new Int32Array(go);
+     parentPort.once('message', () => {
+       while (Atomics.load(flag, 0) === 0);
+       const until = Date.now() + (when === 'soon' ? 1 : 10000);
+       while (Date.now() < until && (when === 'soon' || Atomics.load(words, ${WAITING}) === 0));
+       Atomics.or(words, ${PENDING}, ${SINT_2});
+       const notified = when === 'soon' && Atomics.compareExchange(words, ${WAITING}, 1, 0) === 1;
+       if (notified) Atomics.notify(words, ${PENDING});
+       parentPort.postMessage(notified);
+     });
+     parentPort.postMessage('ready');`,
+    { eval: true, workerData: { memory: words.buffer, go: go.buffer, when } },
+  );
+  workers.push(worker);
+  const ready = new Promise((resolve) => worker.once('message', resolve));
+  const notified = ready.then(() => {
+    const answer = new Promise<boolean>((resolve) => worker.once('message', resolve));
+    worker.postMessage('start');
+    return answer;
+  });
+  return { notified };
+}
+
+describe('halt polling in waitForInterrupt', () => {
+  it('takes an interrupt that comes while it polls, without announcing a wait or being woken', async () => {
+    // A thread preempted for longer than the poll could make one try miss: any of five will do.
+    const caught: boolean[] = [];
+    for (let attempt = 0; attempt < 5 && !caught.includes(true); attempt++) {
+      const { env, words } = await environment(MAX_HALT_POLL);
+      const go = new Int32Array(new SharedArrayBuffer(8));
+      const { notified } = raiser(words, go, 'soon');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      Atomics.store(go, 0, 1);
+      expect(await env.waitForInterrupt(5000)).toBe(SINT_2);
+      caught.push(!(await notified));
+      expect(Atomics.load(words, WAITING)).toBe(0);
+    }
+    expect(caught).toContain(true);
+  });
+
+  it('announces its wait after polling in vain, and a raise wakes it', async () => {
+    const { env, words } = await environment(1000);
+    const wait = env.waitForInterrupt(5000);
+    // Polling runs before the first await: the announcement is there when the call returns.
+    expect(Atomics.load(words, WAITING)).toBe(1);
+    raise(words);
+    expect(await wait).toBe(SINT_2);
+    expect(Atomics.load(words, WAITING)).toBe(0);
+  });
+
+  it('with halt polling off, sleeps at once: a bit set without a wake-up waits for the timeout', async () => {
+    const { env, words } = await environment(0);
+    const go = new Int32Array(new SharedArrayBuffer(8));
+    const { notified } = raiser(words, go, 'announced');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    Atomics.store(go, 0, 1);
+    const started = Date.now();
+    const wait = env.waitForInterrupt(300);
+    expect(Atomics.load(words, WAITING)).toBe(1);
+    expect(await notified).toBe(false);
+    // The bit is taken when the wait times out, not before.
+    expect(await wait).toBe(SINT_2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+});
