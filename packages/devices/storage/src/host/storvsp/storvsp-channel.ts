@@ -79,8 +79,6 @@ export interface StorvspDevice {
  * ranges costs.
  */
 export class StorvspChannel {
-  private readonly packet = new Uint8Array(VSTOR_PACKET_SIZE);
-  private readonly view = new DataView(this.packet.buffer);
   private readonly reply = new Uint8Array(VSTOR_PACKET_SIZE);
   private readonly replyView = new DataView(this.reply.buffer);
   private readonly slots: SrbSlot[] = [];
@@ -133,75 +131,76 @@ export class StorvspChannel {
   }
 
   private receive(packet: IncomingPacket): void {
-    const length = this.copyIn(packet);
-    const view = this.view;
+    // The packet goes into the completion buffer of the slot it will take if it is an SRB (there
+    // is one: with none free, the channel does not read): copied once, and echoed from there.
+    const slot = this.free[this.free.length - 1]!;
+    const length = this.copyIn(packet, slot.reply);
+    const view = slot.replyView;
     let operation: number;
     try {
       if (length < MIN_PACKET_SIZE) {
         this.device.counts.malformedPackets++;
-        return this.answer(packet, VstorStatus.UNSUCCESSFUL);
+        return this.answer(packet, slot, VstorStatus.UNSUCCESSFUL);
       }
       operation = checkVstorPacket(view, 0);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.device.counts.malformedPackets++;
-      if (view.getUint32(OPERATION, true) === VstorOperation.EXECUTE_SRB) return this.refuseSrb(packet, SrbStatus.INVALID_REQUEST);
-      return this.answer(packet, VstorStatus.UNSUCCESSFUL);
+      if (view.getUint32(OPERATION, true) === VstorOperation.EXECUTE_SRB) return this.refuseSrb(packet, slot, SrbStatus.INVALID_REQUEST);
+      return this.answer(packet, slot, VstorStatus.UNSUCCESSFUL);
     }
     const initialization = this.device.initialization;
     switch (operation) {
       case VstorOperation.EXECUTE_SRB:
-        return this.executeSrb(packet, length);
+        return this.executeSrb(packet, slot, length);
       case VstorOperation.BEGIN_INITIALIZATION:
-        return this.answer(packet, this.primary ? this.counted(initialization.begin()) : this.outOfOrder());
+        return this.answer(packet, slot, this.primary ? this.counted(initialization.begin()) : this.outOfOrder());
       case VstorOperation.QUERY_PROTOCOL_VERSION:
-        return this.answer(packet, this.primary ? this.counted(initialization.proposeVersion(view.getUint16(VERSION, true))) : this.outOfOrder());
+        return this.answer(packet, slot, this.primary ? this.counted(initialization.proposeVersion(view.getUint16(VERSION, true))) : this.outOfOrder());
       case VstorOperation.QUERY_PROPERTIES:
         return this.answerProperties(packet, this.primary ? this.counted(initialization.queryProperties()) : this.outOfOrder());
       case VstorOperation.END_INITIALIZATION:
-        return this.answer(packet, this.primary ? this.counted(initialization.end()) : this.outOfOrder());
+        return this.answer(packet, slot, this.primary ? this.counted(initialization.end()) : this.outOfOrder());
       case VstorOperation.CREATE_SUB_CHANNELS:
-        return this.answer(packet, this.createSubChannels(view.getUint16(SUB_CHANNEL_COUNT, true)));
+        return this.answer(packet, slot, this.createSubChannels(view.getUint16(SUB_CHANNEL_COUNT, true)));
       case VstorOperation.RESET_LUN:
       case VstorOperation.RESET_BUS:
       case VstorOperation.RESET_ADAPTER:
-        return this.answer(packet, this.reset());
+        return this.answer(packet, slot, this.reset());
       default:
         // COMPLETE_IO, REMOVE_DEVICE and ENUMERATE_BUS go from host to guest only.
         this.device.counts.malformedPackets++;
-        return this.answer(packet, VstorStatus.UNSUCCESSFUL);
+        return this.answer(packet, slot, VstorStatus.UNSUCCESSFUL);
     }
   }
 
-  /** Copies the packet's payload out of the ring (zero-padded to a full packet); returns its length. */
-  private copyIn(packet: IncomingPacket): number {
+  /** Copies the packet's payload out of the ring into `target` (zero-padded to a full packet); returns its length. */
+  private copyIn(packet: IncomingPacket, target: Uint8Array): number {
     const bytes = packet.bytes;
     const start = packet.payloadOffset;
     const length = packet.payloadLength < VSTOR_PACKET_SIZE ? packet.payloadLength : VSTOR_PACKET_SIZE;
-    const target = this.packet;
     for (let i = 0; i < length; i++) target[i] = bytes[start + i]!;
-    target.fill(0, length);
+    if (length < VSTOR_PACKET_SIZE) target.fill(0, length);
     return length;
   }
 
-  private executeSrb(packet: IncomingPacket, length: number): void {
-    const view = this.view;
+  /** EXECUTE_SRB, already in `slot`'s completion buffer (`slot` is the next free one). */
+  private executeSrb(packet: IncomingPacket, slot: SrbSlot, length: number): void {
+    const view = slot.replyView;
     const device = this.device;
     if (!device.initialization.ready) {
       this.outOfOrder();
-      return this.refuseSrb(packet, SrbStatus.INVALID_REQUEST, VstorStatus.UNSUCCESSFUL);
+      return this.refuseSrb(packet, slot, SrbStatus.INVALID_REQUEST, VstorStatus.UNSUCCESSFUL);
     }
     // From 5.1 on the request carries its Windows 8 extension: a shorter packet is truncated.
     if (device.initialization.win8 && length < VSTOR_PACKET_SIZE) {
       device.counts.malformedPackets++;
-      return this.refuseSrb(packet, SrbStatus.INVALID_REQUEST, VstorStatus.UNSUCCESSFUL);
+      return this.refuseSrb(packet, slot, SrbStatus.INVALID_REQUEST, VstorStatus.UNSUCCESSFUL);
     }
-    if (view.getUint8(PATH_ID) !== 0 || view.getUint8(TARGET_ID) !== 0) return this.refuseSrb(packet, SrbStatus.INVALID_TARGET_ID);
-    const slot = this.free.pop()!;
+    if (view.getUint8(PATH_ID) !== 0 || view.getUint8(TARGET_ID) !== 0) return this.refuseSrb(packet, slot, SrbStatus.INVALID_TARGET_ID);
+    this.free.pop();
     slot.startedAt = performance.now();
-    const reply = slot.reply;
-    const source = this.packet;
-    for (let i = 0; i < VSTOR_PACKET_SIZE; i++) reply[i] = source[i]!;
+    const source = slot.reply;
     slot.transactionIdLow = packet.transactionIdLow;
     slot.transactionIdHigh = packet.transactionIdHigh;
     slot.lun = view.getUint8(LUN);
@@ -293,9 +292,9 @@ export class StorvspChannel {
     if (this.free.length === 1) this.resume();
   }
 
-  /** Completes an SRB that never reached a unit: the request echoed with `srbStatus`. */
-  private refuseSrb(packet: IncomingPacket, srbStatus: number, status: number = VstorStatus.SUCCESS): void {
-    const view = this.view;
+  /** Completes an SRB that never reached a unit: the request (in `slot`, still free) echoed with `srbStatus`. */
+  private refuseSrb(packet: IncomingPacket, slot: SrbSlot, srbStatus: number, status: number = VstorStatus.SUCCESS): void {
+    const view = slot.replyView;
     this.device.counts.requests++;
     this.device.counts.failedRequests++;
     view.setUint32(OPERATION, VstorOperation.COMPLETE_IO, true);
@@ -305,18 +304,19 @@ export class StorvspChannel {
     view.setUint8(SCSI_STATUS, 0);
     view.setUint8(SENSE_INFO_LENGTH, 0);
     view.setUint32(DATA_TRANSFER_LENGTH, 0, true);
-    this.channel.complete(packet, this.packet, 0, VSTOR_PACKET_SIZE);
+    this.channel.complete(packet, slot.reply, 0, VSTOR_PACKET_SIZE);
   }
 
-  /** Completes a non-SRB packet: COMPLETE_IO with `status`, the rest of the guest's packet echoed. */
-  private answer(packet: IncomingPacket, status: number): void {
-    const reply = this.reply;
-    const source = this.packet;
-    for (let i = 0; i < VSTOR_PACKET_SIZE; i++) reply[i] = source[i]!;
-    this.replyView.setUint32(OPERATION, VstorOperation.COMPLETE_IO, true);
-    this.replyView.setUint32(FLAGS, 0, true);
-    this.replyView.setUint32(STATUS, status, true);
-    this.channel.complete(packet, reply, 0, VSTOR_PACKET_SIZE);
+  /**
+   * Completes a non-SRB packet: COMPLETE_IO with `status`, the rest of the guest's packet (in
+   * `slot`, still free) echoed.
+   */
+  private answer(packet: IncomingPacket, slot: SrbSlot, status: number): void {
+    const view = slot.replyView;
+    view.setUint32(OPERATION, VstorOperation.COMPLETE_IO, true);
+    view.setUint32(FLAGS, 0, true);
+    view.setUint32(STATUS, status, true);
+    this.channel.complete(packet, slot.reply, 0, VSTOR_PACKET_SIZE);
   }
 
   /** QUERY_PROPERTIES: the sub-channels the guest may ask for, whether it may, and the transfer limit. */
