@@ -30,8 +30,9 @@ describe('the block-device guest program', () => {
       plugins: [{ factories: [new StorageVspFactory(new DiskFormatRegistry([new RawDiskFormat()]))], guestModule }],
       devices: [{ class: 'storage.scsi', config: { disks: [{ lun: 0, path: image }] } }],
     });
-    await vm.waitForConsole('block-device: 16 sectors written and read back', 20_000);
+    await vm.waitForConsole('block-device: 16 sectors read in place', 20_000);
     expect(vm.console()).toContain('2048 sectors of 512 bytes');
+    expect(vm.console()).toContain('block-device: 16 sectors written and read back');
     const bytes = await readFile(image);
     for (let s = 0; s < 16; s++) expect(bytes[s * 512 + 100]).toBe(0x40 + s);
     expect(bytes[16 * 512]).toBe(0);

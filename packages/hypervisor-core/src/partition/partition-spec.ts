@@ -23,8 +23,9 @@ export interface PartitionSpec {
 }
 
 /**
- * Default {@link PartitionSpec.haltPoll}: looks at the mask, each a shared-memory load, for some
- * tens of microseconds on current CPUs (KVM polls a halted vCPU for up to 200 µs by default).
+ * Default {@link PartitionSpec.haltPoll}. A look is a sequentially consistent load of shared
+ * memory, about 10 ns: some 200 µs of polling, what KVM polls a halted vCPU for by default. It
+ * catches the answer of a host that works on the guest's request, or a round trip through it.
  */
 export const DEFAULT_HALT_POLL = 20_000;
 /** Largest {@link PartitionSpec.haltPoll}. */
