@@ -23,6 +23,8 @@ export class SrbSlot implements ScsiRequest, CompletionTarget {
   /** The completion: the guest's packet echoed, then updated with the outcome. */
   readonly reply = new Uint8Array(VSTOR_PACKET_SIZE);
   readonly replyView = new DataView(this.reply.buffer);
+  /** {@link SrbSlot.reply} as 32-bit words, for copying the request in. */
+  readonly replyWords = new Uint32Array(this.reply.buffer);
   transactionIdLow = 0;
   transactionIdHigh = 0;
   lun = 0;

@@ -29,6 +29,9 @@ import type { StorvspInitialization } from './storvsp-initialization.js';
 /** SCSI requests one channel has in flight at most; beyond that it stops reading its ring. */
 export const STORVSP_MAX_IN_FLIGHT = 64;
 
+/** A vstor packet in 32-bit words (its size is a multiple of 4). */
+const PACKET_WORDS = VSTOR_PACKET_SIZE >>> 2;
+
 /** Smallest vstor packet: before protocol 5.1 the request lacks its 16-byte Windows 8 extension. */
 const MIN_PACKET_SIZE = VSTOR_PACKET_SIZE - (VMSCSI_REQUEST_SIZE - VMSCSI_REQUEST_SIZE_PRE_WIN8);
 
@@ -79,6 +82,9 @@ export interface StorvspDevice {
  * ranges costs.
  */
 export class StorvspChannel {
+  /** The last array packets came in (the ring's, or its scratch for a packet that wraps), as words. */
+  private wordsOf: Uint8Array | undefined;
+  private words = new Uint32Array(0);
   private readonly reply = new Uint8Array(VSTOR_PACKET_SIZE);
   private readonly replyView = new DataView(this.reply.buffer);
   private readonly slots: SrbSlot[] = [];
@@ -134,7 +140,7 @@ export class StorvspChannel {
     // The packet goes into the completion buffer of the slot it will take if it is an SRB (there
     // is one: with none free, the channel does not read): copied once, and echoed from there.
     const slot = this.free[this.free.length - 1]!;
-    const length = this.copyIn(packet, slot.reply);
+    const length = this.copyIn(packet, slot);
     const view = slot.replyView;
     let operation: number;
     try {
@@ -174,13 +180,29 @@ export class StorvspChannel {
     }
   }
 
-  /** Copies the packet's payload out of the ring into `target` (zero-padded to a full packet); returns its length. */
-  private copyIn(packet: IncomingPacket, target: Uint8Array): number {
+  /**
+   * Copies the packet's payload out of the ring into `slot`'s completion buffer (zero-padded to a
+   * full packet); returns its length. A whole packet at a 4-byte boundary (the usual one: ring
+   * packets are 8-byte aligned) goes a word at a time.
+   */
+  private copyIn(packet: IncomingPacket, slot: SrbSlot): number {
     const bytes = packet.bytes;
     const start = packet.payloadOffset;
     const length = packet.payloadLength < VSTOR_PACKET_SIZE ? packet.payloadLength : VSTOR_PACKET_SIZE;
+    if (length === VSTOR_PACKET_SIZE && ((bytes.byteOffset | start) & 3) === 0) {
+      if (bytes !== this.wordsOf) {
+        this.wordsOf = bytes;
+        this.words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+      }
+      const words = this.words;
+      const target = slot.replyWords;
+      const from = start >>> 2;
+      for (let i = 0; i < PACKET_WORDS; i++) target[i] = words[from + i]!;
+      return length;
+    }
+    const target = slot.reply;
     for (let i = 0; i < length; i++) target[i] = bytes[start + i]!;
-    if (length < VSTOR_PACKET_SIZE) target.fill(0, length);
+    target.fill(0, length);
     return length;
   }
 
