@@ -282,6 +282,19 @@ export class StorvspChannel {
   private finish(slot: SrbSlot): void {
     slot.settleData();
     const outcome = slot.outcome;
+    // The completion first (the guest may be spinning for it), then the bookkeeping.
+    const view = slot.replyView;
+    view.setUint32(OPERATION, VstorOperation.COMPLETE_IO, true);
+    view.setUint32(FLAGS, 0, true);
+    view.setUint32(STATUS, VstorStatus.SUCCESS, true);
+    view.setUint8(SRB_STATUS, outcome.srbStatus);
+    view.setUint8(SCSI_STATUS, outcome.scsiStatus);
+    view.setUint32(DATA_TRANSFER_LENGTH, outcome.dataTransferred, true);
+    const senseLength = (outcome.srbStatus & SRB_STATUS_AUTOSENSE_VALID) !== 0 ? outcome.senseLength : 0;
+    view.setUint8(SENSE_INFO_LENGTH, senseLength);
+    const reply = slot.reply;
+    for (let i = 0; i < senseLength; i++) reply[CDB + i] = outcome.sense[i]!;
+    if (!this.closed) this.channel.complete(slot, reply, 0, VSTOR_PACKET_SIZE);
     const counters = this.device.counts;
     counters.requests++;
     countLatency(counters, Math.round((performance.now() - slot.startedAt) * 1000));
@@ -297,18 +310,6 @@ export class StorvspChannel {
         counters.bytesWritten += outcome.dataTransferred;
       }
     }
-    const view = slot.replyView;
-    view.setUint32(OPERATION, VstorOperation.COMPLETE_IO, true);
-    view.setUint32(FLAGS, 0, true);
-    view.setUint32(STATUS, VstorStatus.SUCCESS, true);
-    view.setUint8(SRB_STATUS, outcome.srbStatus);
-    view.setUint8(SCSI_STATUS, outcome.scsiStatus);
-    view.setUint32(DATA_TRANSFER_LENGTH, outcome.dataTransferred, true);
-    const senseLength = (outcome.srbStatus & SRB_STATUS_AUTOSENSE_VALID) !== 0 ? outcome.senseLength : 0;
-    view.setUint8(SENSE_INFO_LENGTH, senseLength);
-    const reply = slot.reply;
-    for (let i = 0; i < senseLength; i++) reply[CDB + i] = outcome.sense[i]!;
-    if (!this.closed) this.channel.complete(slot, reply, 0, VSTOR_PACKET_SIZE);
     slot.unit = undefined;
     this.free.push(slot);
     if (this.free.length === 1) this.resume();
