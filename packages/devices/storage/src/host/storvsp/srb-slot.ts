@@ -29,7 +29,7 @@ export class SrbSlot implements ScsiRequest, CompletionTarget {
   transactionIdHigh = 0;
   lun = 0;
   direction: number = VmscsiDataDirection.NONE;
-  /** `performance.now()` when the request was taken from the ring. */
+  /** When the request was taken from the ring (`runClock`, ms). */
   startedAt = 0;
   /** The unit the request went to, so that a hot-removed disk is closed only once its requests are done. */
   unit: ScsiTarget | undefined;

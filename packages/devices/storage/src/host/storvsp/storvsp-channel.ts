@@ -1,5 +1,4 @@
 import type { Channel, IncomingPacket } from '@tsvisor/device-sdk';
-import { performance } from 'node:perf_hooks';
 import { ProtocolError } from '@tsvisor/wire';
 import type { Observer, Subscription } from 'rxjs';
 import {
@@ -20,6 +19,7 @@ import {
   checkVstorPacket,
   srbStatusCode,
 } from '../../protocol/index.js';
+import { runClock } from '../run-clock.js';
 import type { ScsiController } from '../scsi/scsi-controller.js';
 import type { ScsiTarget } from '../scsi/scsi-target.js';
 import { SrbSlot } from './srb-slot.js';
@@ -221,7 +221,7 @@ export class StorvspChannel {
     }
     if (view.getUint8(PATH_ID) !== 0 || view.getUint8(TARGET_ID) !== 0) return this.refuseSrb(packet, slot, SrbStatus.INVALID_TARGET_ID);
     this.free.pop();
-    slot.startedAt = performance.now();
+    slot.startedAt = runClock.recent();
     const source = slot.reply;
     slot.transactionIdLow = packet.transactionIdLow;
     slot.transactionIdHigh = packet.transactionIdHigh;
@@ -297,7 +297,8 @@ export class StorvspChannel {
     if (!this.closed) this.channel.complete(slot, reply, 0, VSTOR_PACKET_SIZE);
     const counters = this.device.counts;
     counters.requests++;
-    countLatency(counters, Math.round((performance.now() - slot.startedAt) * 1000));
+    // The job's end when the disk served it now (it read the clock then), else a reading of this turn.
+    countLatency(counters, Math.round((runClock.recent() - slot.startedAt) * 1000));
     const code = srbStatusCode(outcome.srbStatus);
     // DATA_OVERRUN is how a short transfer (a reply cut to its length) completes: not a failure.
     if (code !== SrbStatus.SUCCESS && code !== SrbStatus.DATA_OVERRUN) counters.failedRequests++;

@@ -1,6 +1,6 @@
 import { readSync, writeSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { runClock } from '../../run-clock.js';
 import { DiskIoError } from './disk-io-error.js';
 import { DiskIoLayout, diskIoOffsets } from './disk-io-layout.js';
 import { DISK_IO_THREAD_SOURCE } from './disk-io-thread-source.js';
@@ -155,7 +155,8 @@ export class DiskIoThread {
     const length = view.length;
     if (!(position >= 0 && position + length <= this.fileLimit)) throw this.error(DiskIoLayout.outOfBounds);
     this.inlineCount++;
-    const started = performance.now();
+    // From the last reading of this run: the end of the job before, if there was one.
+    const started = runClock.recent();
     try {
       let done = 0;
       if (operation === op.read) {
@@ -174,7 +175,7 @@ export class DiskIoThread {
       const errno = (error as { errno?: unknown }).errno;
       throw this.error(typeof errno === 'number' && errno !== 0 ? -Math.abs(errno) : -1);
     } finally {
-      this.inlinePolicy.record(performance.now() - started);
+      this.inlinePolicy.record(runClock.fresh() - started);
     }
   }
 
