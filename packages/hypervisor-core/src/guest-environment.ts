@@ -40,8 +40,8 @@ export interface VpEnvironment {
   /**
    * Waits until the host raises a SINT on this VP, or `timeoutMs` passes. Resolves with the
    * mask of pending SINTs (bit n = SINT n), cleared as it is returned; 0 on timeout. With none
-   * pending, the VP first polls the mask for a while (the partition's `haltPoll`; not for a
-   * `timeoutMs` of 0), then sleeps until a raise wakes it.
+   * pending, the VP may first poll the mask for a while (halt polling, up to the partition's
+   * `haltPollUs`; not for a `timeoutMs` of 0), then sleeps until a raise wakes it.
    */
   waitForInterrupt(timeoutMs?: number): Promise<number>;
 }

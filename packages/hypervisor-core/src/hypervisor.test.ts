@@ -39,9 +39,9 @@ describe('Hypervisor', () => {
     ['guest.entry', { guest: { entry: '' } }],
     ['resourceLimits.maxHeapMb', { resourceLimits: { maxHeapMb: 0 } }],
     ['resourceLimits.bogus', { resourceLimits: { bogus: 1 } }],
-    ['haltPoll', { haltPoll: -1 }],
-    ['haltPoll', { haltPoll: 0.5 }],
-    ['haltPoll', { haltPoll: 10_000_001 }],
+    ['haltPollUs', { haltPollUs: -1 }],
+    ['haltPollUs', { haltPollUs: 0.5 }],
+    ['haltPollUs', { haltPollUs: 100_001 }],
   ])('refuses a spec with a bad %s and creates nothing', (field, override) => {
     const hv = make();
     const error = (() => {

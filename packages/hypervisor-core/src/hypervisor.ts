@@ -4,7 +4,7 @@ import { BundlingGuestImageLoader } from './guest-image/bundling-guest-image-loa
 import { GuestImageLoader } from './guest-image/guest-image.js';
 import { InvalidStateError } from './partition/invalid-state-error.js';
 import { Partition } from './partition/partition.js';
-import { DEFAULT_HALT_POLL, DEFAULT_VP_LIMITS, MAX_HALT_POLL, PartitionSpecError, type PartitionSpec } from './partition/partition-spec.js';
+import { DEFAULT_HALT_POLL_US, DEFAULT_VP_LIMITS, MAX_HALT_POLL_US, PartitionSpecError, type PartitionSpec } from './partition/partition-spec.js';
 import { PAGE_SIZE, SYNIC_PAGES_PER_VP } from './synic/synic-layout.js';
 import { BundlingVpRuntimeSource } from './vp/bundling-vp-runtime-source.js';
 import { VpRuntimeSource } from './vp/vp-runtime-source.js';
@@ -129,9 +129,9 @@ export class Hypervisor {
     if (typeof spec.guest?.entry !== 'string' || spec.guest.entry.length === 0) {
       throw new PartitionSpecError('guest.entry', 'must name the guest entry module');
     }
-    const haltPoll = spec.haltPoll ?? DEFAULT_HALT_POLL;
-    if (!Number.isInteger(haltPoll) || haltPoll < 0 || haltPoll > MAX_HALT_POLL) {
-      throw new PartitionSpecError('haltPoll', `must be an integer from 0 to ${MAX_HALT_POLL}`);
+    const haltPollUs = spec.haltPollUs ?? DEFAULT_HALT_POLL_US;
+    if (!Number.isInteger(haltPollUs) || haltPollUs < 0 || haltPollUs > MAX_HALT_POLL_US) {
+      throw new PartitionSpecError('haltPollUs', `must be an integer from 0 to ${MAX_HALT_POLL_US} (µs)`);
     }
     for (const [key, value] of Object.entries(spec.resourceLimits ?? {})) {
       if (!(key in DEFAULT_VP_LIMITS)) throw new PartitionSpecError(`resourceLimits.${key}`, 'is not a known limit');

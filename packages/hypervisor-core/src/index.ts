@@ -1,7 +1,7 @@
 export { Hypervisor, HypervisorOptions, DEFAULT_HYPERVISOR_OPTIONS } from './hypervisor.js';
 export { hypervisorModule } from './hypervisor-module.js';
 export { Partition, PartitionFaultError } from './partition/partition.js';
-export { PartitionSpecError, DEFAULT_HALT_POLL, DEFAULT_VP_LIMITS, MAX_HALT_POLL, type PartitionSpec } from './partition/partition-spec.js';
+export { PartitionSpecError, DEFAULT_HALT_POLL_US, DEFAULT_VP_LIMITS, MAX_HALT_POLL_US, type PartitionSpec } from './partition/partition-spec.js';
 export { InvalidStateError } from './partition/invalid-state-error.js';
 export {
   PARTITION_TRANSITIONS,

@@ -13,23 +13,20 @@ export interface PartitionSpec {
   /** V8 heap limits per VP (defaults: 64 MiB heap, 16 MiB young generation, 4 MiB stack). */
   readonly resourceLimits?: Partial<VpResourceLimits>;
   /**
-   * Halt polling: how many times a VP with nothing to do looks at its pending-interrupt mask
-   * before it sleeps, at most (default {@link DEFAULT_HALT_POLL}; 0 turns polling off). An
-   * interrupt that comes meanwhile (a device answering the I/O the guest just started) is taken
-   * without sleeping and being woken, which cost both threads more than the polling; see
-   * docs/hypervisor-core.md.
+   * Halt polling: how long, in microseconds, a VP with nothing to do may look at its
+   * pending-interrupt mask before it sleeps (default {@link DEFAULT_HALT_POLL_US}; 0 turns polling
+   * off). How long it does adapts, as KVM's does: it starts at none, grows while the VP's waits
+   * end sooner than this, and shrinks when they last longer. An interrupt that comes while it
+   * polls (a device answering the I/O the guest just started) is taken without sleeping and
+   * being woken, which cost both threads more than the polling; see docs/hypervisor-core.md.
    */
-  readonly haltPoll?: number;
+  readonly haltPollUs?: number;
 }
 
-/**
- * Default {@link PartitionSpec.haltPoll}. A look is a sequentially consistent load of shared
- * memory, about 10 ns: some 200 µs of polling, what KVM polls a halted vCPU for by default. It
- * catches the answer of a host that works on the guest's request, or a round trip through it.
- */
-export const DEFAULT_HALT_POLL = 20_000;
-/** Largest {@link PartitionSpec.haltPoll}. */
-export const MAX_HALT_POLL = 10_000_000;
+/** Default {@link PartitionSpec.haltPollUs}: what KVM polls a halted vCPU for at most, by default. */
+export const DEFAULT_HALT_POLL_US = 200;
+/** Largest {@link PartitionSpec.haltPollUs}: 100 ms. */
+export const MAX_HALT_POLL_US = 100_000;
 
 /** A partition spec was refused; `field` names what was wrong. */
 export class PartitionSpecError extends Error {

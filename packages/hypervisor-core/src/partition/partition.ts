@@ -10,7 +10,7 @@ import { VirtualProcessor, type VpExit, type VpResourceLimits } from '../vp/virt
 import type { VpRuntimeSource } from '../vp/vp-runtime-source.js';
 import { InvalidStateError } from './invalid-state-error.js';
 import type { PartitionCounters, VpCounters } from './partition-counters.js';
-import { DEFAULT_HALT_POLL, type PartitionSpec } from './partition-spec.js';
+import { DEFAULT_HALT_POLL_US, type PartitionSpec } from './partition-spec.js';
 import { canTransition, type PartitionState, type PartitionTransition } from './partition-state.js';
 
 /** A partition that faulted while it was starting. */
@@ -206,7 +206,7 @@ export class Partition {
               memorySize: this.memory.size,
               reservedFirstGpa,
               ...vpSynicPages(this.memory.pageCount, this.vpCount, vpIndex),
-              haltPoll: this.spec.haltPoll ?? DEFAULT_HALT_POLL,
+              haltPollUs: this.spec.haltPollUs ?? DEFAULT_HALT_POLL_US,
             },
             image,
             limits,

@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VpEnvironment } from '../guest-environment.js';
-import { MAX_HALT_POLL } from '../partition/partition-spec.js';
 import { VpAssistPage } from '../synic/synic-layout.js';
 import { guestBootstrap } from './guest-bootstrap.js';
 
@@ -20,13 +19,25 @@ afterEach(async () => {
  * The environment the bootstrap gives a guest, made here in the host realm (the function is
  * self-contained), over 16 KiB of memory with the VP assist page at 4 KiB.
  */
-async function environment(haltPoll: number): Promise<{ env: VpEnvironment; words: Int32Array }> {
+async function environment(haltPollUs: number): Promise<{ env: VpEnvironment; words: Int32Array }> {
   const memory = new SharedArrayBuffer(16384);
-  const layout = JSON.stringify({ vpIndex: 0, vpCount: 1, memorySize: 16384, reservedFirstGpa: 4096, simpGpa: 8192, siefpGpa: 12288, vpAssistGpa: ASSIST_GPA, hypercallInputGpa: 0, haltPoll });
+  const layout = JSON.stringify({ vpIndex: 0, vpCount: 1, memorySize: 16384, reservedFirstGpa: 4096, simpGpa: 8192, siefpGpa: 12288, vpAssistGpa: ASSIST_GPA, hypercallInputGpa: 0, haltPollUs });
   const ok = (): number => 0;
-  const launch = guestBootstrap(memory, layout, ok, ok, ok, ok, () => undefined, () => undefined);
+  const launch = guestBootstrap(memory, layout, ok, ok, ok, ok, () => performance.now(), () => undefined, () => undefined);
   const env = await new Promise<VpEnvironment>((resolve) => launch({ default: (vp: VpEnvironment) => new Promise(() => resolve(vp)) }));
   return { env, words: new Int32Array(memory) };
+}
+
+/**
+ * Waits that a raise ends at once, `count` of them: each ends within the limit, so the VP polls
+ * longer next time (10 µs, then doubling).
+ */
+async function quickWaits(env: VpEnvironment, words: Int32Array, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const wait = env.waitForInterrupt(5000);
+    raise(words);
+    expect(await wait).toBe(SINT_2);
+  }
 }
 
 /** The host side of a raise: the SINT's bit, then a wake-up only for a VP that announced its wait. */
@@ -68,11 +79,13 @@ function raiser(words: Int32Array, go: Int32Array, when: 'soon' | 'announced'): 
 }
 
 describe('halt polling in waitForInterrupt', () => {
-  it('takes an interrupt that comes while it polls, without announcing a wait or being woken', async () => {
+  it('once waits have been short, takes an interrupt that comes while it polls, without announcing a wait or being woken', async () => {
     // A thread preempted for longer than the poll could make one try miss: any of five will do.
     const caught: boolean[] = [];
     for (let attempt = 0; attempt < 5 && !caught.includes(true); attempt++) {
-      const { env, words } = await environment(MAX_HALT_POLL);
+      const { env, words } = await environment(20_000);
+      // Eleven short waits: the poll has grown from 10 µs to about 10 ms.
+      await quickWaits(env, words, 11);
       const go = new Int32Array(new SharedArrayBuffer(8));
       const { notified } = raiser(words, go, 'soon');
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -86,6 +99,7 @@ describe('halt polling in waitForInterrupt', () => {
 
   it('announces its wait after polling in vain, and a raise wakes it', async () => {
     const { env, words } = await environment(1000);
+    await quickWaits(env, words, 4);
     const wait = env.waitForInterrupt(5000);
     // Polling runs before the first await: the announcement is there when the call returns.
     expect(Atomics.load(words, WAITING)).toBe(1);
@@ -94,18 +108,47 @@ describe('halt polling in waitForInterrupt', () => {
     expect(Atomics.load(words, WAITING)).toBe(0);
   });
 
+  it('stops polling when waits last longer than the limit', async () => {
+    // A main thread preempted between the start signal and its announcement could let one try's
+    // raise find no announcement: any of three will do.
+    const notifiedAny: boolean[] = [];
+    for (let attempt = 0; attempt < 3 && !notifiedAny.includes(true); attempt++) {
+      const { env, words } = await environment(50_000);
+      // Twelve short waits: the poll has grown to about 40 ms.
+      await quickWaits(env, words, 12);
+      // Waits that time out after 60 ms, beyond the 50 ms limit: each halves the poll, to none.
+      for (let i = 0; i < 13; i++) expect(await env.waitForInterrupt(60)).toBe(0);
+      // A raise 1 ms after the wait began finds the VP asleep (it did not poll), so it wakes it.
+      const go = new Int32Array(new SharedArrayBuffer(8));
+      const { notified } = raiser(words, go, 'soon');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      Atomics.store(go, 0, 1);
+      expect(await env.waitForInterrupt(5000)).toBe(SINT_2);
+      notifiedAny.push(await notified);
+    }
+    expect(notifiedAny).toContain(true);
+  });
+
   it('with halt polling off, sleeps at once: a bit set without a wake-up waits for the timeout', async () => {
     const { env, words } = await environment(0);
-    const go = new Int32Array(new SharedArrayBuffer(8));
-    const { notified } = raiser(words, go, 'announced');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    Atomics.store(go, 0, 1);
-    const started = Date.now();
-    const wait = env.waitForInterrupt(300);
-    expect(Atomics.load(words, WAITING)).toBe(1);
-    expect(await notified).toBe(false);
-    // The bit is taken when the wait times out, not before.
-    expect(await wait).toBe(SINT_2);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    await quickWaits(env, words, 8);
+    await expectSleepsAtOnce(env, words);
   });
 });
+
+/**
+ * Has a thread set SINT 2's bit without a wake-up as soon as the VP announced its wait: a VP that
+ * went to sleep at once takes it only when its 300 ms timeout ends.
+ */
+async function expectSleepsAtOnce(env: VpEnvironment, words: Int32Array): Promise<void> {
+  const go = new Int32Array(new SharedArrayBuffer(8));
+  const { notified } = raiser(words, go, 'announced');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  Atomics.store(go, 0, 1);
+  const started = Date.now();
+  const wait = env.waitForInterrupt(300);
+  expect(Atomics.load(words, WAITING)).toBe(1);
+  expect(await notified).toBe(false);
+  expect(await wait).toBe(SINT_2);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+}

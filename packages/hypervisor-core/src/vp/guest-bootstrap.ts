@@ -18,6 +18,7 @@ export function guestBootstrap(
   hcSignalEvent: (connectionId: number, flagNumber: number) => number,
   hcEom: () => number,
   hcCheckpoint: () => number,
+  hcNow: () => number,
   hcHalt: (code: number) => void,
   hcFault: (reason: string) => void,
 ): (guestExports: any) => void {
@@ -28,11 +29,19 @@ export function guestBootstrap(
   // says this VP waits for one.
   const assist = new Int32Array(memory, numbers.vpAssistGpa, 2);
   const WAITING = 1;
-  // Halt polling (adaptive, as KVM's): the budget doubles, up to the partition's, each time an
-  // interrupt came while polling, and halves, down to a sixteenth of it, each time none did.
-  const haltPollMax = numbers.haltPoll as number;
-  const haltPollMin = haltPollMax >>> 4;
-  let haltPoll = haltPollMax;
+  // Halt polling, adaptive as KVM's: no polling at first; a wait that ended within the partition's
+  // limit grows the poll (from 10 µs, doubling up to the limit), one that lasted longer halves it
+  // (to none below 10 µs). Times in ms, from the host's clock (never handed to guest code).
+  const haltPollMaxMs = (numbers.haltPollUs as number) / 1000;
+  const HALT_POLL_START_MS = Math.min(0.01, haltPollMaxMs);
+  let haltPollMs = 0;
+  const now = (): number => {
+    try {
+      return hcNow();
+    } catch {
+      return 0;
+    }
+  };
   const load = Atomics.load;
   const exchange = Atomics.exchange;
   const store = Atomics.store;
@@ -87,16 +96,15 @@ export function guestBootstrap(
       checkpoint();
       const timeout = timeoutMs === undefined ? Infinity : Math.max(0, Number(timeoutMs));
       let pending = exchange(assist, 0, 0);
-      if (pending === 0 && haltPoll !== 0 && timeout !== 0) {
-        const budget = haltPoll;
-        let looks = 0;
-        while (looks < budget && load(assist, 0) === 0) looks++;
-        if (looks < budget) {
-          pending = exchange(assist, 0, 0);
-          haltPoll = Math.min(haltPollMax, budget * 2);
-        } else {
-          haltPoll = Math.max(haltPollMin, budget >>> 1);
+      const adapt = pending === 0 && haltPollMaxMs !== 0 && timeout !== 0;
+      const halted = adapt ? now() : 0;
+      if (adapt && haltPollMs !== 0) {
+        const until = halted + haltPollMs;
+        poll: for (;;) {
+          for (let look = 0; look < 256; look++) if (load(assist, 0) !== 0) break poll;
+          if (now() >= until) break;
         }
+        pending = exchange(assist, 0, 0);
       }
       while (pending === 0) {
         // Announce the wait, then look once more: a raise either lands before this look or sees
@@ -112,6 +120,14 @@ export function guestBootstrap(
         store(assist, WAITING, 0);
         pending = exchange(assist, 0, 0);
         if (outcome === 'timed-out') break;
+      }
+      if (adapt) {
+        const haltedMs = now() - halted;
+        if (haltedMs > haltPollMaxMs) {
+          if (haltPollMs !== 0) haltPollMs = haltPollMs / 2 < HALT_POLL_START_MS ? 0 : haltPollMs / 2;
+        } else if (haltedMs > haltPollMs && haltPollMs < haltPollMaxMs) {
+          haltPollMs = haltPollMs === 0 ? HALT_POLL_START_MS : Math.min(haltPollMaxMs, haltPollMs * 2);
+        }
       }
       checkpoint();
       return pending >>> 0;

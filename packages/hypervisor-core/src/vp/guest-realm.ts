@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import vm from 'node:vm';
 import type { GuestImage } from '../guest-image/guest-image.js';
 import { guestBootstrap } from './guest-bootstrap.js';
@@ -50,6 +51,7 @@ export function startGuestRealm(
       hypercalls.checkpoint();
       return 0;
     },
+    () => performance.now(),
     (code) => exits.halt(typeof code === 'number' ? code : 0),
     (reason) => exits.fault(typeof reason === 'string' ? reason.slice(0, MAX_REASON_LENGTH) : 'guest fault'),
   );

@@ -10,8 +10,8 @@ export interface VpLayout {
   readonly siefpGpa: number;
   readonly vpAssistGpa: number;
   readonly hypercallInputGpa: number;
-  /** Halt polling: at most this many looks at the pending mask before the VP sleeps (0: none). */
-  readonly haltPoll: number;
+  /** Halt polling: at most this long (µs) looking at the pending mask before the VP sleeps (0: never). */
+  readonly haltPollUs: number;
 }
 
 /** What the host hands a VP thread when it starts it. */
