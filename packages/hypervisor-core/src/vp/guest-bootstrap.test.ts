@@ -19,11 +19,11 @@ afterEach(async () => {
  * The environment the bootstrap gives a guest, made here in the host realm (the function is
  * self-contained), over 16 KiB of memory with the VP assist page at 4 KiB.
  */
-async function environment(haltPollUs: number): Promise<{ env: VpEnvironment; words: Int32Array }> {
+async function environment(haltPollUs: number, now: () => number = () => performance.now()): Promise<{ env: VpEnvironment; words: Int32Array }> {
   const memory = new SharedArrayBuffer(16384);
   const layout = JSON.stringify({ vpIndex: 0, vpCount: 1, memorySize: 16384, reservedFirstGpa: 4096, simpGpa: 8192, siefpGpa: 12288, vpAssistGpa: ASSIST_GPA, hypercallInputGpa: 0, haltPollUs });
   const ok = (): number => 0;
-  const launch = guestBootstrap(memory, layout, ok, ok, ok, ok, () => performance.now(), () => undefined, () => undefined);
+  const launch = guestBootstrap(memory, layout, ok, ok, ok, ok, now, () => undefined, () => undefined);
   const env = await new Promise<VpEnvironment>((resolve) => launch({ default: (vp: VpEnvironment) => new Promise(() => resolve(vp)) }));
   return { env, words: new Int32Array(memory) };
 }
@@ -127,6 +127,18 @@ describe('halt polling in waitForInterrupt', () => {
       notifiedAny.push(await notified);
     }
     expect(notifiedAny).toContain(true);
+  });
+
+  it('stops polling, without hanging, when the host clock fails', async () => {
+    let broken = false;
+    const { env, words } = await environment(50_000, () => {
+      if (broken) throw new Error('no clock');
+      return performance.now();
+    });
+    // Short waits grow the poll to about 40 ms; then the clock fails.
+    await quickWaits(env, words, 12);
+    broken = true;
+    await expectSleepsAtOnce(env, words);
   });
 
   it('with halt polling off, sleeps at once: a bit set without a wake-up waits for the timeout', async () => {

@@ -35,11 +35,12 @@ export function guestBootstrap(
   const haltPollMaxMs = (numbers.haltPollUs as number) / 1000;
   const HALT_POLL_START_MS = Math.min(0.01, haltPollMaxMs);
   let haltPollMs = 0;
+  // A clock that fails reads as the end of time: no poll runs on, and nothing adapts.
   const now = (): number => {
     try {
       return hcNow();
     } catch {
-      return 0;
+      return Infinity;
     }
   };
   const load = Atomics.load;
