@@ -49,7 +49,7 @@ function raise(words: Int32Array): void {
 /**
  * A thread that, once `go` is set and `when` holds, raises SINT 2 the way the host does (the bit,
  * then a notify only if the VP announced its wait) and reports whether it had to notify.
- * `when`: `soon` waits 1 ms; `announced` waits for the VP's announcement.
+ * `when`: `soon` waits 1 ms; `announced` waits for the VP's announcement, then 5 ms more.
  */
 function raiser(words: Int32Array, go: Int32Array, when: 'soon' | 'announced'): { notified: Promise<boolean> } {
   const worker = new Worker(
@@ -60,6 +60,9 @@ function raiser(words: Int32Array, go: Int32Array, when: 'soon' | 'announced'): 
        while (Atomics.load(flag, 0) === 0);
        const until = Date.now() + (when === 'soon' ? 1 : 10000);
        while (Date.now() < until && (when === 'soon' || Atomics.load(words, ${WAITING}) === 0));
+       // Announced: let the VP get past its second look and into its sleep.
+       const settled = Date.now() + (when === 'soon' ? 0 : 5);
+       while (Date.now() < settled);
        Atomics.or(words, ${PENDING}, ${SINT_2});
        const notified = when === 'soon' && Atomics.compareExchange(words, ${WAITING}, 1, 0) === 1;
        if (notified) Atomics.notify(words, ${PENDING});
