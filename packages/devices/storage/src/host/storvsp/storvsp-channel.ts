@@ -77,9 +77,9 @@ export interface StorvspDevice {
  * Every packet is copied out of the ring before it is read (the guest may still write there) and
  * checked in place; one that does not decode is answered with an error status and counted, never
  * thrown. SCSI requests run concurrently on the disks, up to {@link STORVSP_MAX_IN_FLIGHT}, each
- * completed as it finishes (in the turn that took it, when the disk served it synchronously); with every slot busy the channel stops reading (backpressure: the
- * guest's ring fills). The data path allocates nothing of its own beyond what mapping the guest's
- * ranges costs.
+ * completed as it finishes: in the turn that took it when the disk served it synchronously. With
+ * every slot busy the channel stops reading (backpressure: the guest's ring fills). The data path
+ * allocates nothing of its own beyond what mapping the guest's ranges costs.
  */
 export class StorvspChannel {
   /** The last array packets came in (the ring's, or its scratch for a packet that wraps), as words. */
