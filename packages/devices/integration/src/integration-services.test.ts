@@ -3,6 +3,7 @@ import { filter, firstValueFrom, timeout } from 'rxjs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HeartbeatVspFactory, type HeartbeatVsp } from './host/heartbeat-vsp.js';
+import { IntegrationServiceUnavailableError } from './host/service-unavailable-error.js';
 import { KvpVspFactory, type KvpVsp } from './host/kvp-vsp.js';
 import { ShutdownVspFactory, type ShutdownVsp } from './host/shutdown-vsp.js';
 import { TimeSyncVspFactory } from './host/timesync-vsp.js';
@@ -16,6 +17,18 @@ afterEach(async () => {
   await vm?.stop();
   vm = undefined;
 });
+
+/** Calls `ask` until the service is connected (its channel open and negotiated), for up to 10 s. */
+async function onceConnected<T>(ask: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ask();
+    } catch (error) {
+      if (!(error instanceof IntegrationServiceUnavailableError) || attempt >= 400) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
 
 describe('the four integration services in a real partition', () => {
   it('heartbeat goes ok then lost; the guest clock follows the host; KVP flows both ways; a guest-assisted shutdown completes', async () => {
@@ -38,9 +51,10 @@ describe('the four integration services in a real partition', () => {
     const [heartbeat, shutdown, , kvp] = vm.vsps as [HeartbeatVsp, ShutdownVsp, unknown, KvpVsp];
     await vm.waitForConsole('ready');
 
-    // Heartbeat: ok, then lost communication when the guest stops answering, then ok again.
+    // Heartbeat: ok, then lost communication when the guest stops answering, then ok again. Each
+    // service negotiates its channel on its own: the first shutdown request waits for that one.
     await firstValueFrom(heartbeat.status$.pipe(filter((s) => s === 'ok'), timeout(10_000)));
-    expect(await shutdown.requestShutdown({ message: 'hang' })).toBe('vetoed');
+    expect(await onceConnected(() => shutdown.requestShutdown({ message: 'hang' }))).toBe('vetoed');
     await firstValueFrom(heartbeat.status$.pipe(filter((s) => s === 'lost-communication'), timeout(10_000)));
     expect(await shutdown.requestShutdown({ message: 'wake' })).toBe('vetoed');
     await firstValueFrom(heartbeat.status$.pipe(filter((s) => s === 'ok'), timeout(10_000)));
