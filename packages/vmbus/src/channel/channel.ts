@@ -135,6 +135,7 @@ export class Channel {
   private spunOut = false;
   /** Poll mode: this side sent a completion since it last took a packet: the peer's next request is likely on its way. */
   private answered = false;
+  private completedThisPass = 0;
   private faultError: ProtocolError | undefined;
   private counts = {
     packetsSent: 0,
@@ -491,6 +492,7 @@ export class Channel {
       reader.beginDrain();
       for (;;) {
         if (this.waiting.length !== 0) this.pumpWaiting();
+        this.completedThisPass = 0;
         const taken = this.takePackets();
         reader.commit();
         this.writer.commit();
@@ -514,9 +516,12 @@ export class Channel {
         }
         if (this.poll) {
           if (taken > 0) {
+            this.active = true;
+            if (this.owedCompletions === 0 && this.completedThisPass === 0 && ++this.passes < MICROTASK_PASSES) {
+              continue;
+            }
             // Let the code that just got packets run (it may answer), then come back and spin,
             // still masked. Every so often yield to the event loop instead of a microtask.
-            this.active = true;
             this.draining = false;
             if (++this.passes < MICROTASK_PASSES) void RESOLVED.then(this.drainTask);
             else {
@@ -597,6 +602,7 @@ export class Channel {
       return;
     }
     this.counts.completionsReceived++;
+    this.completedThisPass++;
     this.pending.delete(packet.transactionIdLow);
     try {
       receiver.completed(packet);

@@ -1,5 +1,5 @@
 import type { CompletionTarget } from '@tsvisor/device-sdk';
-import { VMSCSI_CDB_SIZE, VSTOR_PACKET_SIZE, VmscsiDataDirection } from '../../protocol/index.js';
+import { VMSCSI_CDB_SIZE, VSTOR_PACKET_SIZE, VSTOR_SRB_OFFSETS, VmscsiDataDirection } from '../../protocol/index.js';
 import { ScsiOutcome } from '../scsi/scsi-outcome.js';
 import type { ScsiRequest } from '../scsi/scsi-request.js';
 import type { ScsiTarget } from '../scsi/scsi-target.js';
@@ -10,18 +10,20 @@ const RESOLVED = Promise.resolve();
 
 /**
  * One SCSI request in flight on a storvsp channel: everything it needs, allocated once and reused
- * for request after request — the CDB, the outcome, the completion packet (the request echoed,
- * then updated), and the transaction id to complete. Its data buffer is a view of the guest's
+ * for request after request — the outcome, the completion packet (the request echoed, then
+ * updated), the CDB (read in place in that packet until the completion's sense data replaces it),
+ * and the transaction id to complete. Its data buffer is a view of the guest's
  * pages, or a bounce buffer (allocated the first time this slot needs one) when the guest's
  * ranges are not contiguous.
  */
 export class SrbSlot implements ScsiRequest, CompletionTarget {
-  readonly cdb = new Uint8Array(VMSCSI_CDB_SIZE);
   cdbLength = 0;
   data: Uint8Array = NO_DATA;
   readonly outcome = new ScsiOutcome();
   /** The completion: the guest's packet echoed, then updated with the outcome. */
   readonly reply = new Uint8Array(VSTOR_PACKET_SIZE);
+  /** The request's CDB, where the guest's packet has it in {@link SrbSlot.reply}. */
+  readonly cdb = this.reply.subarray(VSTOR_SRB_OFFSETS.cdbOrSense, VSTOR_SRB_OFFSETS.cdbOrSense + VMSCSI_CDB_SIZE);
   readonly replyView = new DataView(this.reply.buffer);
   /** {@link SrbSlot.reply} as 32-bit words, for copying the request in. */
   readonly replyWords = new Uint32Array(this.reply.buffer);

@@ -222,13 +222,11 @@ export class StorvspChannel {
     if (view.getUint8(PATH_ID) !== 0 || view.getUint8(TARGET_ID) !== 0) return this.refuseSrb(packet, slot, SrbStatus.INVALID_TARGET_ID);
     this.free.pop();
     slot.startedAt = runClock.recent();
-    const source = slot.reply;
     slot.transactionIdLow = packet.transactionIdLow;
     slot.transactionIdHigh = packet.transactionIdHigh;
     slot.lun = view.getUint8(LUN);
     slot.direction = view.getUint8(DATA_IN);
     slot.cdbLength = view.getUint8(CDB_LENGTH);
-    for (let i = 0; i < slot.cdbLength; i++) slot.cdb[i] = source[CDB + i]!;
     if (!this.mapData(packet, slot, view.getUint32(DATA_TRANSFER_LENGTH, true))) {
       device.counts.badDataBuffers++;
       slot.outcome.srbFailure(SrbStatus.INVALID_REQUEST);
