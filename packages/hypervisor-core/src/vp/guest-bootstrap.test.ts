@@ -19,11 +19,15 @@ afterEach(async () => {
  * The environment the bootstrap gives a guest, made here in the host realm (the function is
  * self-contained), over 16 KiB of memory with the VP assist page at 4 KiB.
  */
-async function environment(haltPollUs: number, now: () => number = () => performance.now()): Promise<{ env: VpEnvironment; words: Int32Array }> {
+async function environment(
+  haltPollUs: number,
+  now: () => number = () => performance.now(),
+  overcommitted: () => number = () => 0,
+): Promise<{ env: VpEnvironment; words: Int32Array }> {
   const memory = new SharedArrayBuffer(16384);
   const layout = JSON.stringify({ vpIndex: 0, vpCount: 1, memorySize: 16384, reservedFirstGpa: 4096, simpGpa: 8192, siefpGpa: 12288, vpAssistGpa: ASSIST_GPA, hypercallInputGpa: 0, haltPollUs });
   const ok = (): number => 0;
-  const launch = guestBootstrap(memory, layout, ok, ok, ok, ok, now, () => undefined, () => undefined);
+  const launch = guestBootstrap(memory, layout, ok, ok, ok, ok, now, overcommitted, () => undefined, () => undefined);
   const env = await new Promise<VpEnvironment>((resolve) => launch({ default: (vp: VpEnvironment) => new Promise(() => resolve(vp)) }));
   return { env, words: new Int32Array(memory) };
 }
@@ -141,15 +145,59 @@ describe('halt polling in waitForInterrupt', () => {
     // Short waits grow the poll to about 40 ms; then the clock fails.
     await quickWaits(env, words, 12);
     broken = true;
-    await expectSleepsAtOnce(env, words);
+    expect(await raisesSoon(env, words, 3, true)).toContain(true);
+  });
+
+  it('does not poll while the host is overcommitted, and polls again once it is not', async () => {
+    let overcommitted = 0;
+    const { env, words } = await environment(50_000, undefined, () => overcommitted);
+    // Short waits grow the poll to about 40 ms; then the host becomes overcommitted.
+    await quickWaits(env, words, 12);
+    overcommitted = 1;
+    // A raise 1 ms after the wait began finds the VP asleep (it did not poll), so it wakes it.
+    expect(await raisesSoon(env, words, 3, true)).toContain(true);
+    // No longer overcommitted: the poll it had grown is there again and takes the raise.
+    overcommitted = 0;
+    expect(await raisesSoon(env, words, 5, false)).toContain(false);
+  });
+
+  it('does not poll when the host load cannot be read', async () => {
+    let broken = false;
+    const { env, words } = await environment(50_000, undefined, () => {
+      if (broken) throw new Error('no control block');
+      return 0;
+    });
+    await quickWaits(env, words, 12);
+    broken = true;
+    expect(await raisesSoon(env, words, 3, true)).toContain(true);
   });
 
   it('with halt polling off, sleeps at once: a bit set without a wake-up waits for the timeout', async () => {
     const { env, words } = await environment(0);
     await quickWaits(env, words, 8);
+    expect(await raisesSoon(env, words, 3, true)).toContain(true);
     await expectSleepsAtOnce(env, words);
   });
 });
+
+/**
+ * Waits for SINT 2 that a thread raises 1 ms after the wait began, up to `tries` times, until the
+ * raise did (`wakes`) or did not have to wake the VP (it had announced its wait rather than
+ * polling): a preempted thread can make one try look like the other. Returns what the tries said.
+ */
+async function raisesSoon(env: VpEnvironment, words: Int32Array, tries: number, wakes: boolean): Promise<boolean[]> {
+  const notified: boolean[] = [];
+  for (let attempt = 0; attempt < tries; attempt++) {
+    const go = new Int32Array(new SharedArrayBuffer(8));
+    const raise = raiser(words, go, 'soon');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    Atomics.store(go, 0, 1);
+    expect(await env.waitForInterrupt(5000)).toBe(SINT_2);
+    notified.push(await raise.notified);
+    if (notified[attempt] === wakes) break;
+  }
+  return notified;
+}
 
 /**
  * Has a thread set SINT 2's bit without a wake-up as soon as the VP announced its wait: a VP that

@@ -19,6 +19,7 @@ export function guestBootstrap(
   hcEom: () => number,
   hcCheckpoint: () => number,
   hcNow: () => number,
+  hcOvercommitted: () => number,
   hcHalt: (code: number) => void,
   hcFault: (reason: string) => void,
 ): (guestExports: any) => void {
@@ -35,6 +36,16 @@ export function guestBootstrap(
   const haltPollMaxMs = (numbers.haltPollUs as number) / 1000;
   const HALT_POLL_START_MS = Math.min(0.01, haltPollMaxMs);
   let haltPollMs = 0;
+  // While the host says it is overcommitted, a poll would take a CPU another thread waits for (KVM
+  // polls only when nothing else is runnable): no poll then, and nothing adapts. A failing read
+  // counts as overcommitted.
+  const overcommitted = (): boolean => {
+    try {
+      return hcOvercommitted() !== 0;
+    } catch {
+      return true;
+    }
+  };
   // A clock that fails reads as the end of time: no poll runs on, and nothing adapts.
   const now = (): number => {
     try {
@@ -97,7 +108,7 @@ export function guestBootstrap(
       checkpoint();
       const timeout = timeoutMs === undefined ? Infinity : Math.max(0, Number(timeoutMs));
       let pending = exchange(assist, 0, 0);
-      const adapt = pending === 0 && haltPollMaxMs !== 0 && timeout !== 0;
+      const adapt = pending === 0 && haltPollMaxMs !== 0 && timeout !== 0 && !overcommitted();
       const halted = adapt ? now() : 0;
       if (adapt && haltPollMs !== 0) {
         const until = halted + haltPollMs;

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import vm from 'node:vm';
 import type { GuestImage } from '../guest-image/guest-image.js';
+import type { HostLoadProbe } from '../host-load/host-load-probe.js';
 import { guestBootstrap } from './guest-bootstrap.js';
 import type { HypercallHandler } from './hypercall-handler.js';
 import type { VpLayout } from './vp-protocol.js';
@@ -28,6 +29,8 @@ export function startGuestRealm(
   image: GuestImage,
   hypercalls: HypercallHandler,
   exits: GuestRealmExits,
+  /** Asked before the VP halt-polls: it does not poll on an overcommitted host. */
+  hostLoad: HostLoadProbe,
 ): void {
   const context = vm.createContext(Object.create(null), {
     name: `${image.name} vp${layout.vpIndex}`,
@@ -52,6 +55,7 @@ export function startGuestRealm(
       return 0;
     },
     () => performance.now(),
+    () => (hostLoad.overcommitted() ? 1 : 0),
     (code) => exits.halt(typeof code === 'number' ? code : 0),
     (reason) => exits.fault(typeof reason === 'string' ? reason.slice(0, MAX_REASON_LENGTH) : 'guest fault'),
   );

@@ -3,6 +3,7 @@
  * partition control block and runs guest code only inside the realm `startGuestRealm` makes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { HostLoadProbe } from '../host-load/host-load-probe.js';
 import { PartitionControlBlock } from '../synic/partition-control-block.js';
 import { startGuestRealm } from './guest-realm.js';
 import { HypercallHandler } from './hypercall-handler.js';
@@ -32,7 +33,7 @@ const exits = {
 };
 
 try {
-  startGuestRealm(data.guestMemory, data.layout, data.image, hypercalls, exits);
+  startGuestRealm(data.guestMemory, data.layout, data.image, hypercalls, exits, new HostLoadProbe());
   report({ kind: 'booted' });
 } catch (error) {
   // Evaluation of the image threw: the error may be a guest-realm object; only its text leaves.

@@ -1,4 +1,5 @@
 import type { DeviceHostGrantLease, HostComposition } from '@tsvisor/device-sdk/host';
+import { RUN_QUEUE_PATH } from '@tsvisor/hypervisor-core';
 import { fork, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,8 @@ export class ChildProcessWorkerLauncher implements VmWorkerLauncher {
         '--experimental-permission',
         `--allow-fs-read=${script}`,
         `--allow-fs-read=${resourceDir}`,
+        // The host's run queue, which tells the VPs not to halt-poll on an overcommitted host.
+        `--allow-fs-read=${RUN_QUEUE_PATH}`,
         `--allow-fs-write=${resourceDir}`,
         ...access.flatMap(({ read }) => read.map((path) => `--allow-fs-read=${path}`)),
         ...access.flatMap(({ write }) => write.map((path) => `--allow-fs-write=${path}`)),
