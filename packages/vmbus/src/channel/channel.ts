@@ -12,6 +12,7 @@ import type { GpadlPages } from './gpadl-pages.js';
 import { IncomingPacket } from './incoming-packet.js';
 import type { OutgoingPacket } from './outgoing-packet.js';
 import type { PageMemory } from './page-memory.js';
+import { PendingRequests } from './pending-requests.js';
 import type { PollPolicy } from './poll-policy.js';
 import { transferPageHeaderLength, writeTransferPageHeader } from './transfer-page-list.js';
 
@@ -109,7 +110,7 @@ export class Channel {
   /** `packets$` subscribers. Called directly: a Subject's `next` allocates per call. */
   private readonly receivers: Subscriber<IncomingPacket>[] = [];
   private readonly status = new BehaviorSubject<ChannelStatus>(ChannelStatus.Open);
-  private readonly pending = new Map<number, CompletionReceiver>();
+  private readonly pending: PendingRequests;
   private readonly waiting: WaitingSend[] = [];
   private readonly pagesets = new Map<number, Uint8Array>();
   private readonly schedule: (task: () => void) => void;
@@ -123,7 +124,6 @@ export class Channel {
   private readonly poll: PollPolicy | undefined;
   private readonly drainTask = (): void => this.drain();
   private readonly flushTask = (): void => this.flush();
-  private nextTransactionId = 1;
   private owedCompletions = 0;
   private draining = false;
   private flushScheduled = false;
@@ -185,6 +185,7 @@ export class Channel {
     this.completionPacketSize = RingWriter.packetSize(0, this.maxCompletionSize);
     this.maxPacketsPerTurn = options.maxPacketsPerTurn ?? 1024;
     this.maxPendingRequests = options.maxPendingRequests ?? 4096;
+    this.pending = new PendingRequests(this.maxPendingRequests);
     this.maxWaitingSends = options.maxWaitingSends ?? 4096;
     this.poll = options.poll;
     if (this.completionPacketSize * 4 > options.outgoing.size) {
@@ -280,8 +281,7 @@ export class Channel {
   sendRequest(packet: OutgoingPacket, receiver: CompletionReceiver): number {
     this.assertOpen();
     if (this.pending.size >= this.maxPendingRequests) throw new RangeError(`channel ${this.name}: ${this.maxPendingRequests} requests already pending`);
-    const id = this.allocateTransactionId();
-    this.pending.set(id, receiver);
+    const id = this.pending.add(receiver);
     let sent: boolean;
     try {
       sent = this.waiting.length === 0 && this.append(packet, id, PACKET_FLAG_COMPLETION_REQUESTED);
@@ -418,13 +418,6 @@ export class Channel {
 
   private assertOpen(): void {
     if (this.status.value !== ChannelStatus.Open) throw new ChannelClosedError(this.name, this.status.value);
-  }
-
-  private allocateTransactionId(): number {
-    let id = this.nextTransactionId;
-    while (this.pending.has(id)) id = (id + 1) >>> 0 || 1;
-    this.nextTransactionId = (id + 1) >>> 0 || 1;
-    return id;
   }
 
   private append(packet: OutgoingPacket, transactionId: number, flags: number): boolean {
@@ -596,14 +589,13 @@ export class Channel {
   }
 
   private completeRequest(packet: IncomingPacket): void {
-    const receiver = packet.transactionIdHigh === 0 ? this.pending.get(packet.transactionIdLow) : undefined;
+    const receiver = packet.transactionIdHigh === 0 ? this.pending.delete(packet.transactionIdLow) : undefined;
     if (!receiver) {
       this.counts.strayCompletions++;
       return;
     }
     this.counts.completionsReceived++;
     this.completedThisPass++;
-    this.pending.delete(packet.transactionIdLow);
     try {
       receiver.completed(packet);
     } catch {
@@ -658,9 +650,7 @@ export class Channel {
     this.status.next(status);
     const closed = new ChannelClosedError(this.name, status, error ? { cause: error } : undefined);
     for (const entry of this.waiting.splice(0)) entry.reject?.(closed);
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const receiver of pending) {
+    for (const receiver of this.pending.clear()) {
       try {
         receiver.abandoned(closed);
       } catch {
