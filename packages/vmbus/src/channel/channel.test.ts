@@ -36,6 +36,19 @@ describe('Channel', () => {
     expect(back).toEqual([5]);
   });
 
+  it('numbers its passes over the ring: packets taken in one share a batch, the next pass has another', async () => {
+    const { host, guest } = createChannelPair();
+    const batches: number[] = [];
+    host.packets$.subscribe((p) => batches.push(p.batch));
+    for (let i = 0; i < 3; i++) guest.trySend({ payload: u32(i) });
+    await until(() => batches.length === 3, 'the first three packets');
+    guest.trySend({ payload: u32(3) });
+    await until(() => batches.length === 4, 'the fourth packet');
+    expect(batches[1]).toBe(batches[0]);
+    expect(batches[2]).toBe(batches[0]);
+    expect(batches[3]).not.toBe(batches[0]);
+  });
+
   it('keeps data packets in the ring until packets$ has a subscriber, while completions still flow', async () => {
     const { host, guest } = createChannelPair();
     guest.trySend({ payload: u32(1) });

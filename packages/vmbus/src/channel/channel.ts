@@ -486,6 +486,7 @@ export class Channel {
       for (;;) {
         if (this.waiting.length !== 0) this.pumpWaiting();
         this.completedThisPass = 0;
+        this.packet.batch = (this.packet.batch + 1) | 0;
         const taken = this.takePackets();
         reader.commit();
         this.writer.commit();

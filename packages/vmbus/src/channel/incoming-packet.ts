@@ -23,6 +23,12 @@ export class IncomingPacket implements RingPacket, CompletionTarget {
   transactionIdHigh = 0;
   dataOffset = 0;
   length = 0;
+  /**
+   * Which pass over the ring took this packet: the packets of one pass (a batch, taken one after
+   * the other with nothing but their handling in between) share it, and it changes from pass to
+   * pass. A handler that times its work can read its clock once per batch.
+   */
+  batch = 0;
 
   constructor(private readonly pagesets: (pagesetId: number) => Uint8Array | undefined) {}
 

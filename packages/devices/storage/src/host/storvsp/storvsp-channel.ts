@@ -91,6 +91,8 @@ export class StorvspChannel {
   private readonly free: SrbSlot[] = [];
   private subscription: Subscription | undefined;
   private closed = false;
+  /** The batch of the last request taken (see `IncomingPacket.batch`). */
+  private batch = -1;
   private readonly receiver: Observer<IncomingPacket> = {
     next: (packet) => this.receive(packet),
     // A fault of this channel: the VSP hears of it through the channel's state.
@@ -221,7 +223,10 @@ export class StorvspChannel {
     }
     if (view.getUint8(PATH_ID) !== 0 || view.getUint8(TARGET_ID) !== 0) return this.refuseSrb(packet, slot, SrbStatus.INVALID_TARGET_ID);
     this.free.pop();
-    slot.startedAt = runClock.recent();
+    // The first request of a batch reads the clock: the last reading of this run may be older than
+    // its arrival (a polling channel spins for the next batch without ending the run).
+    slot.startedAt = packet.batch === this.batch ? runClock.recent() : runClock.fresh();
+    this.batch = packet.batch;
     slot.transactionIdLow = packet.transactionIdLow;
     slot.transactionIdHigh = packet.transactionIdHigh;
     slot.lun = view.getUint8(LUN);
