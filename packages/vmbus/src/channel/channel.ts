@@ -81,6 +81,8 @@ const NO_COMPLETION_ROOM = -1;
 const NO_SUBSCRIBER = -2;
 /** Poll mode: drain passes chained as microtasks before one yields to the event loop. */
 const MICROTASK_PASSES = 64;
+/** Poll mode: passes that answered all they took run one after the other, this many, before a microtask hop. */
+const DIRECT_PASSES = 8;
 const COMPLETION_OVERHEAD = RingWriter.packetSize(0, 0);
 /** An empty payload (shared: it has no bytes to change). */
 const NO_HEADER = new Uint8Array(0);
@@ -131,6 +133,8 @@ export class Channel {
   private active = false;
   /** Consecutive drain passes run as microtasks. */
   private passes = 0;
+  /** Consecutive drain passes run without a microtask hop in between. */
+  private directPasses = 0;
   /** Poll mode: the last spin ran out while this side awaited the peer (an interrupt then says it was too short). */
   private spunOut = false;
   /** Poll mode: this side sent a completion since it last took a packet: the peer's next request is likely on its way. */
@@ -511,11 +515,15 @@ export class Channel {
         if (this.poll) {
           if (taken > 0) {
             this.active = true;
-            if (this.owedCompletions === 0 && this.completedThisPass === 0 && ++this.passes < MICROTASK_PASSES) {
+            // Everything taken was answered, and no answer to this side's requests came: no code
+            // waits to run, so spin on at once, a few passes in a row (other microtasks of this
+            // thread wait meanwhile).
+            if (this.owedCompletions === 0 && this.completedThisPass === 0 && ++this.directPasses < DIRECT_PASSES && ++this.passes < MICROTASK_PASSES) {
               continue;
             }
             // Let the code that just got packets run (it may answer), then come back and spin,
             // still masked. Every so often yield to the event loop instead of a microtask.
+            this.directPasses = 0;
             this.draining = false;
             if (++this.passes < MICROTASK_PASSES) void RESOLVED.then(this.drainTask);
             else {
@@ -545,6 +553,7 @@ export class Channel {
   /** Unmasks the peer's signals before going idle; returns true if data came meanwhile (keep draining). */
   private sleep(): boolean {
     this.passes = 0;
+    this.directPasses = 0;
     return this.reader.endDrain();
   }
 
