@@ -54,6 +54,7 @@ describe('tsvisor', () => {
       expect(await run('vm', 'show', 'web-01')).toBe(0);
       expect(io.stdout.text).toContain('State:          Running (2)\n');
       expect(io.stdout.text).toContain('Memory:         64 MiB (in use 64 MiB)\n');
+      expect(io.stdout.text).toContain('Halt polling:   default\n');
       expect(io.stdout.text).toContain('Devices:\n  CLASS                  INSTANCE ID                           CONFIG\n');
       expect(io.stdout.text).toContain('  integration.heartbeat  3a1d9c1e-0c4b-4e8f-9d2a-6b5c4d3e2f10  {"intervalSeconds":5}\n');
     });
@@ -80,6 +81,16 @@ describe('tsvisor', () => {
         ],
       });
       expect(io.stdout.text).toBe(`created VM web-01 (${runningVm.id})\n`);
+    });
+
+    it('sends --halt-poll-us, and refuses a value that is not a whole number of microseconds', async () => {
+      server.on('POST', '/vms', defined);
+
+      expect(await run('vm', 'create', 'web-01', '--memory', '64M', '--guest', '/g.js', '--halt-poll-us', '0', '--no-integration-services')).toBe(0);
+      expect(server.requests[0]!.body).toMatchObject({ haltPollUs: 0 });
+      expect(await run('vm', 'create', 'web-01', '--memory', '64M', '--guest', '/g.js', '--halt-poll-us', '1.5')).not.toBe(0);
+      expect(io.stderr.text).toContain('expected a whole number of microseconds');
+      expect(server.requests).toHaveLength(1);
     });
 
     it('adds --device classes with their JSON configuration, and no integration services when told not to', async () => {

@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 export type { WorkerVmSpec, WorkerDeviceSpec } from './control/worker-vm-spec.js';
+/** The range of `WorkerVmSpec.haltPollUs`: the hypervisor's. */
+export { DEFAULT_HALT_POLL_US, MAX_HALT_POLL_US } from '@tsvisor/hypervisor-core';
 export type {
   WorkerCommand,
   WorkerReport,

@@ -15,6 +15,8 @@ export interface VmDefinition {
   /** Guest memory, bytes or text with a binary unit: `"64M"`. */
   readonly memory: string | number;
   readonly processors?: number;
+  /** Halt polling: how long an idle virtual processor may poll for an interrupt before it sleeps, µs (0: off). */
+  readonly haltPollUs?: number;
   readonly notes?: string;
   /** The guest program, an absolute path on the daemon's host. */
   readonly guest: { readonly program: string };
@@ -22,4 +24,4 @@ export interface VmDefinition {
 }
 
 /** The body of `PATCH /vms/{vm}`: the settings to change, the others kept. */
-export type VmModification = Partial<Pick<VmDefinition, 'name' | 'memory' | 'processors' | 'notes' | 'guest' | 'devices'>>;
+export type VmModification = Partial<Pick<VmDefinition, 'name' | 'memory' | 'processors' | 'haltPollUs' | 'notes' | 'guest' | 'devices'>>;

@@ -35,6 +35,7 @@ interface CreateOptions extends WaitOptions {
   readonly memory: string;
   readonly guest: string;
   readonly processors?: number;
+  readonly haltPollUs?: number;
   readonly notes?: string;
   readonly device: readonly VmDeviceDefinition[];
   readonly disk: readonly DiskOption[];
@@ -82,6 +83,11 @@ function parseProcessors(text: string): number {
   return count;
 }
 
+function parseHaltPoll(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError('expected a whole number of microseconds (0 turns halt polling off)');
+  return Number(text);
+}
+
 /**
  * The devices of a new VM: those asked for; the `--nic` network adapters; a SCSI controller
  * (`storage.scsi`) holding the `--disk` images at LUNs 0, 1, …; then the integration services not
@@ -113,6 +119,7 @@ export function addVmCommands(program: Command, context: CommandContext): void {
     .requiredOption('--memory <size>', 'guest memory, e.g. 64M (1M to 1G, a multiple of 4K)')
     .requiredOption('--guest <file>', 'the guest program')
     .option('--processors <count>', 'virtual processors, 1 to 16 (default: 1)', parseProcessors)
+    .option('--halt-poll-us <µs>', 'how long an idle virtual processor may poll for an interrupt before it sleeps, 0 to 100000 (0: off; default: 200)', parseHaltPoll)
     .option('--notes <text>', 'free text for operators')
     .option('--device <class[:json]>', 'add a device of this class, with its configuration as a JSON object (repeatable)', collectDevice, [])
     .option('--disk <file[:ro]>', 'attach a disk image (raw, VHD or VHDX) to a SCSI controller, read-only with ":ro" (repeatable; LUNs 0, 1, … in order)', collectDisk, [])
@@ -126,6 +133,7 @@ export function addVmCommands(program: Command, context: CommandContext): void {
         name,
         memory: options.memory,
         processors: options.processors,
+        haltPollUs: options.haltPollUs,
         notes: options.notes,
         guest: { program: resolve(context.io.cwd, options.guest) },
         devices: devicesOfNewVm(options, context.io.cwd),

@@ -14,6 +14,7 @@ export function formatVmDetails(vm: VmDetails): string {
     ['Uptime', formatDuration(vm.uptimeMs)],
     ['Processors', `${vm.processors} (load ${Math.round(vm.processorLoad)}%)`],
     ['Memory', `${formatBytes(vm.memory)} (in use ${formatBytes(vm.memoryUsage)})`],
+    ['Halt polling', haltPolling(vm.configuration.haltPollUs)],
     ['Jobs running', String(vm.asynchronousTasks)],
     ['Guest program', vm.configuration.guest.program],
     ['Created', vm.createdAt],
@@ -30,4 +31,10 @@ export function formatVmDetails(vm: VmDetails): string {
   );
   const indented = devices.trimEnd().split('\n').map((line) => `  ${line}\n`).join('');
   return `${summary}\nDevices:\n${indented}`;
+}
+
+/** A VM's halt polling as `vm show` prints it. */
+function haltPolling(haltPollUs: number | undefined): string {
+  if (haltPollUs === undefined) return 'default';
+  return haltPollUs === 0 ? 'off' : `up to ${haltPollUs} µs`;
 }

@@ -336,7 +336,7 @@ export const defineVmBody: JsonSchema = {
 /** The body of `PATCH /vms/{vm}`: the service's own modification schema. */
 export const modifyVmBody: JsonSchema = {
   ...vmModificationSchema.jsonSchema(),
-  description: 'The fields to change; devices replaces the whole list. Memory, processors, guest and devices need the VM Off',
+  description: 'The fields to change; devices replaces the whole list. Memory, processors, haltPollUs, guest and devices need the VM Off',
 };
 
 /** The body of `POST /images`: the service's own creation schema. */

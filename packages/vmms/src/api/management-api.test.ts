@@ -92,6 +92,17 @@ describe('VM routes', () => {
     expect(response.json).toMatchObject({ vm: { id: vm.id, notes: 'changed', memory: 128 * 1024 * 1024 }, job: { operation: 'vm.modify' } });
   });
 
+  it('sets halt polling when defining a VM and with PATCH, within the hypervisor limit', async () => {
+    const defined = await call({ method: 'POST', path: '/vms', body: definition('polling', { haltPollUs: 0 }) });
+    expect(defined.status).toBe(201);
+    expect(defined.json).toMatchObject({ vm: { configuration: { haltPollUs: 0 } } });
+    const patched = await call({ method: 'PATCH', path: '/vms/polling', body: { haltPollUs: 1000 } });
+    expect(patched.json).toMatchObject({ vm: { configuration: { haltPollUs: 1000 } } });
+    const refused = await call({ method: 'PATCH', path: '/vms/polling', body: { haltPollUs: 100_001 } });
+    expect(refused.status).toBe(400);
+    expect(errorOf(refused)).toMatchObject({ code: 'invalid-parameter', field: 'haltPollUs' });
+  });
+
   it('destroys an Off VM: 202 with the job, and the VM is gone', async () => {
     const vm = await define('to-destroy');
     const response = await call({ method: 'DELETE', path: `/vms/${vm.id}` });

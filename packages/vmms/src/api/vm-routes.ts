@@ -46,7 +46,7 @@ const get: ApiRouteSchema = {
 const modify: ApiRouteSchema = {
   operationId: 'modifyVm',
   summary: "Change a VM's configuration",
-  description: 'Memory, processors, guest and devices can change only while the VM is Off (409 invalid-state otherwise).',
+  description: 'Memory, processors, haltPollUs, guest and devices can change only while the VM is Off (409 invalid-state otherwise).',
   tags: ['vms'],
   operations: ['vm.modify'],
   params: vmParams,

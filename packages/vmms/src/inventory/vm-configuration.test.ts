@@ -53,6 +53,13 @@ describe('vmConfigurationSchema', () => {
     expect(fieldOfError(sampleVm({ processors: 1.5 }))).toBe('processors');
   });
 
+  it('takes halt polling from 0 (off) to the hypervisor limit, and leaves it out when absent', () => {
+    expect(vmConfigurationSchema.parse(sampleVm({ haltPollUs: 0 })).haltPollUs).toBe(0);
+    expect(vmConfigurationSchema.parse(sampleVm({ haltPollUs: 100_000 })).haltPollUs).toBe(100_000);
+    expect('haltPollUs' in vmConfigurationSchema.parse(sampleVm())).toBe(false);
+    for (const haltPollUs of [-1, 1.5, 100_001, '200']) expect(fieldOfError({ ...sampleVm(), haltPollUs })).toBe('haltPollUs');
+  });
+
   it.each(['heartbeat', 'Integration.heartbeat', 'integration.', 'integration..x', '1x.y'])('refuses the device class id %j', (id) => {
     const vm = sampleVm();
     expect(fieldOfError({ ...vm, devices: [{ ...vm.devices[0]!, class: id }] })).toBe('devices[0].class');

@@ -1,4 +1,5 @@
 import { DeviceConfigError, formatByteSize, schema, type ConfigSchema, type JsonSchema } from '@tsvisor/device-sdk';
+import { MAX_HALT_POLL_US } from '@tsvisor/worker-process';
 import { jsonObjectSchema, type JsonObject } from './json-object-schema.js';
 import { timestampSchema } from './timestamp-schema.js';
 import { UnsupportedSchemaVersionError } from './unsupported-schema-version-error.js';
@@ -35,6 +36,11 @@ export interface VmConfiguration {
   readonly memory: number;
   /** Virtual processors, 1 to 16. */
   readonly processors: number;
+  /**
+   * How long a virtual processor with nothing to do may poll for an interrupt before it sleeps, µs
+   * (halt polling, adaptive; 0 turns it off). Absent: the hypervisor's default, 200.
+   */
+  readonly haltPollUs?: number;
   readonly guest: {
     /** Path of the guest program the guest kernel runs. */
     readonly program: string;
@@ -62,6 +68,13 @@ const pagedMemorySchema: ConfigSchema<number> = {
   },
 };
 
+/** {@link VmConfiguration.haltPollUs}; `define` and `modify` take the same. */
+export const haltPollSchema = schema.integer({
+  min: 0,
+  max: MAX_HALT_POLL_US,
+  description: 'Halt polling: how long an idle virtual processor may poll for an interrupt before it sleeps, µs (0: off; default 200)',
+});
+
 const deviceSchema = schema.object({
   class: schema.string({ pattern: DEVICE_CLASS_ID_PATTERN, description: 'Device class id, e.g. integration.heartbeat' }),
   instanceId: schema.guid({ description: 'Instance GUID of this device, unique within the VM' }),
@@ -75,6 +88,7 @@ const shapeSchema = schema.object({
   notes: schema.optional(schema.string({ maxLength: 1024, description: 'Free text for operators' })),
   memory: pagedMemorySchema,
   processors: schema.integer({ min: 1, max: 16, default: 1, description: 'Virtual processors' }),
+  haltPollUs: schema.optional(haltPollSchema),
   guest: schema.object({ program: schema.string({ minLength: 1, description: 'Path of the guest program' }) }),
   devices: schema.array(deviceSchema, { maxItems: MAX_DEVICES, default: [] }),
   createdAt: timestampSchema({ description: 'Creation time, ISO 8601' }),

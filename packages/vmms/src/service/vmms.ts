@@ -150,6 +150,7 @@ export class Vmms {
       ...(definition.notes === undefined ? {} : { notes: definition.notes }),
       memory: definition.memory,
       processors: definition.processors,
+      ...(definition.haltPollUs === undefined ? {} : { haltPollUs: definition.haltPollUs }),
       guest: definition.guest,
       devices: this.#devicesOf(definition.devices),
       createdAt: new Date().toISOString(),
@@ -167,7 +168,7 @@ export class Vmms {
     assertAuthorized(caller.role, 'vm.modify');
     const vm = this.#find(ref);
     const change = vmModificationSchema.parse(patch);
-    const offOnly = (['memory', 'processors', 'guest', 'devices'] as const).filter((key) => change[key] !== undefined);
+    const offOnly = (['memory', 'processors', 'haltPollUs', 'guest', 'devices'] as const).filter((key) => change[key] !== undefined);
     if (offOnly.length > 0 && !this.#isOff(vm)) {
       throw new JobError(ReturnCode.InvalidState, `invalid state: ${offOnly.join(', ')} of VM ${vm.config.name} can only change while it is off`);
     }
@@ -178,6 +179,7 @@ export class Vmms {
       ...(change.notes === undefined ? {} : { notes: change.notes }),
       ...(change.memory === undefined ? {} : { memory: change.memory }),
       ...(change.processors === undefined ? {} : { processors: change.processors }),
+      ...(change.haltPollUs === undefined ? {} : { haltPollUs: change.haltPollUs }),
       ...(change.guest === undefined ? {} : { guest: change.guest }),
       ...(change.devices === undefined ? {} : { devices: this.#devicesOf(change.devices) }),
     });
@@ -572,7 +574,14 @@ export class Vmms {
     }
     const resourceDir = join(this.#options.resourceRoot, config.id);
     await mkdir(resourceDir, { recursive: true });
-    const spec: WorkerVmSpec = { id: config.id, name: config.name, memoryBytes: config.memory, processors: config.processors, devices: config.devices };
+    const spec: WorkerVmSpec = {
+      id: config.id,
+      name: config.name,
+      memoryBytes: config.memory,
+      processors: config.processors,
+      ...(config.haltPollUs === undefined ? {} : { haltPollUs: config.haltPollUs }),
+      devices: config.devices,
+    };
     let worker: VmWorker;
     try {
       worker = await this.#options.launcher.launch({ vm: spec, program: config.guest.program, resourceDir });

@@ -17,5 +17,10 @@ export interface WorkerVmSpec {
   /** Guest memory, bytes (a multiple of 4 KiB). */
   readonly memoryBytes: number;
   readonly processors: number;
+  /**
+   * How long a VP may poll for an interrupt before it sleeps, µs (`PartitionSpec.haltPollUs`: 0 to
+   * `MAX_HALT_POLL_US`, 0 turns polling off); the hypervisor's default when absent.
+   */
+  readonly haltPollUs?: number;
   readonly devices: readonly WorkerDeviceSpec[];
 }

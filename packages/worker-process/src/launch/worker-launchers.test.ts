@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { filter, firstValueFrom, toArray, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostComposition } from '@tsvisor/device-sdk/host';
+import { MAX_HALT_POLL_US } from '@tsvisor/hypervisor-core';
 import type { MotherboardReport } from '../motherboard/virtual-motherboard.js';
 import { hostFileComposition, hostFileVm } from '../test-fixtures/host-file-composition.js';
 import { writeCrashingProgram, writeReadFilesProgram, writeSpinningProgram } from '../test-fixtures/guest-programs.js';
@@ -192,6 +193,18 @@ describe('child process worker', () => {
     expect(text).toContain(`read ${granted}: 0 a file the device asked for`);
     expect(text).toContain(`read ${secret}: 1 ERR_ACCESS_DENIED`);
     await worker.exited;
+  });
+
+  it('gives the partition the halt polling of the spec: off boots, beyond the limit is refused naming the field', async () => {
+    const program = await writeReadFilesProgram(dir, []);
+    const worker = await launcher.launch({ vm: { ...hostFileVm('no-halt-poll'), haltPollUs: 0 }, program, resourceDir });
+    await worker.start();
+    await worker.exited;
+    const refused = await launcher.launch({ vm: { ...hostFileVm('too-long-halt-poll'), haltPollUs: MAX_HALT_POLL_US + 1 }, program, resourceDir });
+    await expect(refused.start()).rejects.toThrow(/haltPollUs/);
+    // As the VMMS does with a VM that did not start.
+    refused.kill();
+    await refused.exited;
   });
 
   it('refuses to launch a VM whose device asks for a relative path', async () => {

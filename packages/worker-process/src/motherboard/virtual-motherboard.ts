@@ -167,7 +167,13 @@ export class VirtualMotherboard {
 
   #build(): Board {
     const { vm, plugins, hypervisor, guestEntry, report } = this.#options;
-    const partition = hypervisor.createPartition({ name: vm.name, memoryBytes: vm.memoryBytes, vpCount: vm.processors, guest: { entry: guestEntry } });
+    const partition = hypervisor.createPartition({
+      name: vm.name,
+      memoryBytes: vm.memoryBytes,
+      vpCount: vm.processors,
+      guest: { entry: guestEntry },
+      ...(vm.haltPollUs === undefined ? {} : { haltPollUs: vm.haltPollUs }),
+    });
     const vmbus = new HostVmbus(partition);
     const console = new GuestConsoleBatcher((text) => report({ kind: 'console', text }));
     partition.openMessagePort(GUEST_CONSOLE_CONNECTION_ID, (_type, payload, size) => console.write(payload.subarray(0, size)));
