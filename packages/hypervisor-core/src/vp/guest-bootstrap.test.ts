@@ -1,5 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { VpEnvironment } from '../guest-environment.js';
 import { VpAssistPage } from '../synic/synic-layout.js';
 import { guestBootstrap } from './guest-bootstrap.js';
@@ -9,11 +8,37 @@ const PENDING = (ASSIST_GPA + VpAssistPage.pendingInterrupts) / 4;
 const WAITING = (ASSIST_GPA + VpAssistPage.waiting) / 4;
 const SINT_2 = 1 << 2;
 
-let workers: Worker[] = [];
-afterEach(async () => {
-  await Promise.all(workers.map((worker) => worker.terminate()));
-  workers = [];
-});
+/**
+ * The host clock the bootstrap polls with, which can raise SINT 2 (the bit only, as a raise
+ * that finds no announced wait does) from inside a poll: {@link arm}ed, it raises on its second
+ * reading of the next wait. The first reading is the wait's start; the second comes only from a
+ * poll (after 256 looks) or, without one, after the wait has ended. So the raise lands while the
+ * VP polls, on any machine however loaded, or not at all (disarm it once the call returns).
+ */
+class PollingClock {
+  words: Int32Array | undefined;
+  broken = false;
+  private armed = false;
+  private readings = 0;
+
+  readonly now = (): number => {
+    if (this.broken) throw new Error('no clock');
+    if (this.armed && ++this.readings === 2) {
+      this.armed = false;
+      Atomics.or(this.words!, PENDING, SINT_2);
+    }
+    return performance.now();
+  };
+
+  arm(): void {
+    this.armed = true;
+    this.readings = 0;
+  }
+
+  disarm(): void {
+    this.armed = false;
+  }
+}
 
 /**
  * The environment the bootstrap gives a guest, made here in the host realm (the function is
@@ -21,15 +46,17 @@ afterEach(async () => {
  */
 async function environment(
   haltPollUs: number,
-  now: () => number = () => performance.now(),
+  clock = new PollingClock(),
   overcommitted: () => number = () => 0,
-): Promise<{ env: VpEnvironment; words: Int32Array }> {
+): Promise<{ env: VpEnvironment; words: Int32Array; clock: PollingClock }> {
   const memory = new SharedArrayBuffer(16384);
   const layout = JSON.stringify({ vpIndex: 0, vpCount: 1, memorySize: 16384, reservedFirstGpa: 4096, simpGpa: 8192, siefpGpa: 12288, vpAssistGpa: ASSIST_GPA, hypercallInputGpa: 0, haltPollUs });
   const ok = (): number => 0;
-  const launch = guestBootstrap(memory, layout, ok, ok, ok, ok, now, overcommitted, () => undefined, () => undefined);
+  const words = new Int32Array(memory);
+  clock.words = words;
+  const launch = guestBootstrap(memory, layout, ok, ok, ok, ok, clock.now, overcommitted, () => undefined, () => undefined);
   const env = await new Promise<VpEnvironment>((resolve) => launch({ default: (vp: VpEnvironment) => new Promise(() => resolve(vp)) }));
-  return { env, words: new Int32Array(memory) };
+  return { env, words, clock };
 }
 
 /**
@@ -51,57 +78,28 @@ function raise(words: Int32Array): void {
 }
 
 /**
- * A thread that, once `go` is set and `when` holds, raises SINT 2 the way the host does (the bit,
- * then a notify only if the VP announced its wait) and reports whether it had to notify.
- * `when`: `soon` waits 1 ms; `announced` waits for the VP's announcement, then 5 ms more.
+ * Whether the next wait polls: the clock raises from inside a poll, which takes the interrupt
+ * without announcing a wait; a VP that does not poll announces its wait at once (before the call
+ * returns) and is then woken here.
  */
-function raiser(words: Int32Array, go: Int32Array, when: 'soon' | 'announced'): { notified: Promise<boolean> } {
-  const worker = new Worker(
-    `const { workerData: { memory, go, when }, parentPort } = require('node:worker_threads');
-     const words = new Int32Array(memory);
-     const flag = new Int32Array(go);
-     parentPort.once('message', () => {
-       while (Atomics.load(flag, 0) === 0);
-       const until = Date.now() + (when === 'soon' ? 1 : 10000);
-       while (Date.now() < until && (when === 'soon' || Atomics.load(words, ${WAITING}) === 0));
-       // Announced: let the VP get past its second look and into its sleep.
-       const settled = Date.now() + (when === 'soon' ? 0 : 5);
-       while (Date.now() < settled);
-       Atomics.or(words, ${PENDING}, ${SINT_2});
-       const notified = when === 'soon' && Atomics.compareExchange(words, ${WAITING}, 1, 0) === 1;
-       if (notified) Atomics.notify(words, ${PENDING});
-       parentPort.postMessage(notified);
-     });
-     parentPort.postMessage('ready');`,
-    { eval: true, workerData: { memory: words.buffer, go: go.buffer, when } },
-  );
-  workers.push(worker);
-  const ready = new Promise((resolve) => worker.once('message', resolve));
-  const notified = ready.then(() => {
-    const answer = new Promise<boolean>((resolve) => worker.once('message', resolve));
-    worker.postMessage('start');
-    return answer;
-  });
-  return { notified };
+async function polls(env: VpEnvironment, words: Int32Array, clock: PollingClock): Promise<boolean> {
+  clock.arm();
+  const wait = env.waitForInterrupt(5000);
+  // Any poll ran before the call returned; the clock must not raise at the end of a wait that did not poll.
+  clock.disarm();
+  const announced = Atomics.load(words, WAITING) === 1;
+  if (announced) raise(words);
+  expect(await wait).toBe(SINT_2);
+  return !announced;
 }
 
 describe('halt polling in waitForInterrupt', () => {
-  it('once waits have been short, takes an interrupt that comes while it polls, without announcing a wait or being woken', async () => {
-    // A thread preempted for longer than the poll could make one try miss: any of five will do.
-    const caught: boolean[] = [];
-    for (let attempt = 0; attempt < 5 && !caught.includes(true); attempt++) {
-      const { env, words } = await environment(20_000);
-      // Eleven short waits: the poll has grown from 10 µs to about 10 ms.
-      await quickWaits(env, words, 11);
-      const go = new Int32Array(new SharedArrayBuffer(8));
-      const { notified } = raiser(words, go, 'soon');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      Atomics.store(go, 0, 1);
-      expect(await env.waitForInterrupt(5000)).toBe(SINT_2);
-      caught.push(!(await notified));
-      expect(Atomics.load(words, WAITING)).toBe(0);
-    }
-    expect(caught).toContain(true);
+  it('does not poll at first; once waits have been short, takes an interrupt that comes while it polls, without announcing a wait', async () => {
+    const { env, words, clock } = await environment(20_000);
+    expect(await polls(env, words, clock)).toBe(false);
+    await quickWaits(env, words, 3);
+    expect(await polls(env, words, clock)).toBe(true);
+    expect(Atomics.load(words, WAITING)).toBe(0);
   });
 
   it('announces its wait after polling in vain, and a raise wakes it', async () => {
@@ -116,102 +114,58 @@ describe('halt polling in waitForInterrupt', () => {
   });
 
   it('stops polling when waits last longer than the limit', async () => {
-    // A main thread preempted between the start signal and its announcement could let one try's
-    // raise find no announcement: any of three will do.
-    const notifiedAny: boolean[] = [];
-    for (let attempt = 0; attempt < 3 && !notifiedAny.includes(true); attempt++) {
-      const { env, words } = await environment(50_000);
-      // Twelve short waits: the poll has grown to about 40 ms.
-      await quickWaits(env, words, 12);
-      // Waits that time out after 60 ms, beyond the 50 ms limit: each halves the poll, to none.
-      for (let i = 0; i < 13; i++) expect(await env.waitForInterrupt(60)).toBe(0);
-      // A raise 1 ms after the wait began finds the VP asleep (it did not poll), so it wakes it.
-      const go = new Int32Array(new SharedArrayBuffer(8));
-      const { notified } = raiser(words, go, 'soon');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      Atomics.store(go, 0, 1);
-      expect(await env.waitForInterrupt(5000)).toBe(SINT_2);
-      notifiedAny.push(await notified);
-    }
-    expect(notifiedAny).toContain(true);
+    const { env, words, clock } = await environment(50_000);
+    // Twelve short waits: the poll has grown to about 40 ms (less on a loaded machine).
+    await quickWaits(env, words, 12);
+    expect(await polls(env, words, clock)).toBe(true);
+    // Waits that time out after 60 ms, beyond the 50 ms limit: each halves the poll, to none.
+    for (let i = 0; i < 13; i++) expect(await env.waitForInterrupt(60)).toBe(0);
+    expect(await polls(env, words, clock)).toBe(false);
   });
 
   it('stops polling, without hanging, when the host clock fails', async () => {
-    let broken = false;
-    const { env, words } = await environment(50_000, () => {
-      if (broken) throw new Error('no clock');
-      return performance.now();
-    });
-    // Short waits grow the poll to about 40 ms; then the clock fails.
+    const { env, words, clock } = await environment(50_000);
     await quickWaits(env, words, 12);
-    broken = true;
-    expect(await raisesSoon(env, words, 3, true)).toContain(true);
+    clock.broken = true;
+    // The failing clock cannot raise from a poll; with a poll of no length the VP announces at once.
+    const wait = env.waitForInterrupt(5000);
+    expect(Atomics.load(words, WAITING)).toBe(1);
+    raise(words);
+    expect(await wait).toBe(SINT_2);
   });
 
   it('does not poll while the host is overcommitted, and polls again once it is not', async () => {
     let overcommitted = 0;
-    const { env, words } = await environment(50_000, undefined, () => overcommitted);
-    // Short waits grow the poll to about 40 ms; then the host becomes overcommitted.
+    const { env, words, clock } = await environment(50_000, undefined, () => overcommitted);
     await quickWaits(env, words, 12);
+    expect(await polls(env, words, clock)).toBe(true);
     overcommitted = 1;
-    // A raise 1 ms after the wait began finds the VP asleep (it did not poll), so it wakes it.
-    expect(await raisesSoon(env, words, 3, true)).toContain(true);
-    // No longer overcommitted: the poll it had grown is there again and takes the raise.
+    for (let i = 0; i < 3; i++) expect(await polls(env, words, clock)).toBe(false);
+    // No longer overcommitted: the poll it had grown is there again.
     overcommitted = 0;
-    expect(await raisesSoon(env, words, 5, false)).toContain(false);
+    expect(await polls(env, words, clock)).toBe(true);
   });
 
   it('does not poll when the host load cannot be read', async () => {
     let broken = false;
-    const { env, words } = await environment(50_000, undefined, () => {
+    const { env, words, clock } = await environment(50_000, undefined, () => {
       if (broken) throw new Error('no control block');
       return 0;
     });
     await quickWaits(env, words, 12);
     broken = true;
-    expect(await raisesSoon(env, words, 3, true)).toContain(true);
+    expect(await polls(env, words, clock)).toBe(false);
   });
 
   it('with halt polling off, sleeps at once: a bit set without a wake-up waits for the timeout', async () => {
-    const { env, words } = await environment(0);
+    const { env, words, clock } = await environment(0);
     await quickWaits(env, words, 8);
-    expect(await raisesSoon(env, words, 3, true)).toContain(true);
-    await expectSleepsAtOnce(env, words);
+    expect(await polls(env, words, clock)).toBe(false);
+    const started = performance.now();
+    const wait = env.waitForInterrupt(200);
+    expect(Atomics.load(words, WAITING)).toBe(1);
+    Atomics.or(words, PENDING, SINT_2);
+    expect(await wait).toBe(SINT_2);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
   });
 });
-
-/**
- * Waits for SINT 2 that a thread raises 1 ms after the wait began, up to `tries` times, until the
- * raise did (`wakes`) or did not have to wake the VP (it had announced its wait rather than
- * polling): a preempted thread can make one try look like the other. Returns what the tries said.
- */
-async function raisesSoon(env: VpEnvironment, words: Int32Array, tries: number, wakes: boolean): Promise<boolean[]> {
-  const notified: boolean[] = [];
-  for (let attempt = 0; attempt < tries; attempt++) {
-    const go = new Int32Array(new SharedArrayBuffer(8));
-    const raise = raiser(words, go, 'soon');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    Atomics.store(go, 0, 1);
-    expect(await env.waitForInterrupt(5000)).toBe(SINT_2);
-    notified.push(await raise.notified);
-    if (notified[attempt] === wakes) break;
-  }
-  return notified;
-}
-
-/**
- * Has a thread set SINT 2's bit without a wake-up as soon as the VP announced its wait: a VP that
- * went to sleep at once takes it only when its 300 ms timeout ends.
- */
-async function expectSleepsAtOnce(env: VpEnvironment, words: Int32Array): Promise<void> {
-  const go = new Int32Array(new SharedArrayBuffer(8));
-  const { notified } = raiser(words, go, 'announced');
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  Atomics.store(go, 0, 1);
-  const started = Date.now();
-  const wait = env.waitForInterrupt(300);
-  expect(Atomics.load(words, WAITING)).toBe(1);
-  expect(await notified).toBe(false);
-  expect(await wait).toBe(SINT_2);
-  expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-}
