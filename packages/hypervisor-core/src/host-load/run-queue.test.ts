@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,11 +21,14 @@ describe('parseRunnable', () => {
 describe('RunQueue', () => {
   it.runIf(existsSync('/proc/loadavg'))('reads the host run queue, which holds at least the reading thread', () => {
     const queue = new RunQueue();
-    try {
-      for (let i = 0; i < 3; i++) expect(queue.runnable()).toBeGreaterThanOrEqual(1);
-    } finally {
-      queue.close();
-    }
+    for (let i = 0; i < 3; i++) expect(queue.runnable()).toBeGreaterThanOrEqual(1);
+  });
+
+  it.runIf(existsSync('/proc/self/fd'))('keeps no descriptor open between samples (a terminated VP thread would leak it)', () => {
+    const queue = new RunQueue();
+    const before = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 100; i++) queue.runnable();
+    expect(readdirSync('/proc/self/fd').length).toBe(before);
   });
 
   it('reads its file again from the start for every sample', async () => {
@@ -37,7 +40,6 @@ describe('RunQueue', () => {
       expect(queue.runnable()).toBe(2);
       await writeFile(path, '1.00 1.00 1.00 9/100 7\n');
       expect(queue.runnable()).toBe(9);
-      queue.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,7 @@ export const RUN_QUEUE_PATH = '/proc/loadavg';
 
 /**
  * The number of runnable threads in `/proc/loadavg` text (the part before the slash of its fourth
- * field: `0.52 0.58 0.59 3/412 1234`), or undefined if the text is not in that form.
+ * field: `0.52 0.58 0.59 3/412 12345`), or undefined if the text is not in that form.
  */
 export function parseRunnable(text: string): number | undefined {
   const field = text.trim().split(/\s+/)[3];
@@ -18,12 +18,12 @@ export function parseRunnable(text: string): number | undefined {
 
 /**
  * The host's run queue as Linux reports it: how many threads are runnable right now, over every
- * CPU (the reading thread included). The file stays open and is read again from its start for each
- * sample: one system call. Where there is no `/proc/loadavg` (another OS, a sandbox) every sample
- * is undefined.
+ * CPU (the reading thread included). Each sample opens, reads and closes the file: a VP thread
+ * that kept it open would leak the descriptor when the thread is terminated. Where there is no
+ * `/proc/loadavg` (another OS, a sandbox) every sample is undefined, and the file is not tried
+ * again.
  */
 export class RunQueue {
-  private fd: number | undefined;
   /** The file could not be opened: the host does not say, and is not asked again. */
   private unavailable = false;
   private readonly buffer = Buffer.alloc(128);
@@ -33,26 +33,20 @@ export class RunQueue {
   /** Threads runnable now, or undefined when the host does not say. */
   runnable(): number | undefined {
     if (this.unavailable) return undefined;
+    let fd: number;
     try {
-      this.fd ??= openSync(this.path, 'r');
-      const length = readSync(this.fd, this.buffer, 0, this.buffer.length, 0);
-      return parseRunnable(this.buffer.toString('latin1', 0, length));
+      fd = openSync(this.path, 'r');
     } catch {
-      this.unavailable = this.fd === undefined;
-      this.close();
+      this.unavailable = true;
       return undefined;
     }
-  }
-
-  /** Closes the file (a later sample opens it again). */
-  close(): void {
-    if (this.fd === undefined) return;
-    const fd = this.fd;
-    this.fd = undefined;
     try {
-      closeSync(fd);
+      const length = readSync(fd, this.buffer, 0, this.buffer.length, 0);
+      return parseRunnable(this.buffer.toString('latin1', 0, length));
     } catch {
-      // already gone
+      return undefined;
+    } finally {
+      closeSync(fd);
     }
   }
 }
