@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { RunQueue } from './run-queue.js';
 
 /** How long an answer of {@link HostLoadProbe.overcommitted} is reused before the run queue is read again (ms). */
 export const HOST_LOAD_MAX_AGE_MS = 1;
@@ -9,7 +8,8 @@ export const HOST_LOAD_MAX_AGE_MS = 1;
  * Whether the host is overcommitted: more threads runnable than it has CPUs (the asking thread
  * counts itself). A VP asks before it halt-polls, and does not poll when the answer is yes: KVM polls
  * only while nothing else waits for the CPU, and a VP thread cannot see its CPU's run queue, so it
- * reads the host's (`RunQueue`), at most once per {@link HOST_LOAD_MAX_AGE_MS}. A host that does not
+ * reads the host's (a `RunQueue` on the descriptor its process shares), at most once per
+ * {@link HOST_LOAD_MAX_AGE_MS}. A host that does not
  * say counts as not overcommitted: VPs poll as configured.
  */
 export class HostLoadProbe {
@@ -17,7 +17,8 @@ export class HostLoadProbe {
   private answer = false;
 
   constructor(
-    private readonly runnable: () => number | undefined = defaultRunnable(),
+    /** Threads runnable now (a `RunQueue`'s `runnable`), or undefined when the host does not say. */
+    private readonly runnable: () => number | undefined,
     /** CPUs the host's threads share. */
     readonly cpus: number = availableParallelism(),
     private readonly now: () => number = () => performance.now(),
@@ -33,9 +34,4 @@ export class HostLoadProbe {
     this.answer = runnable !== undefined && runnable > this.cpus;
     return this.answer;
   }
-}
-
-function defaultRunnable(): () => number | undefined {
-  const queue = new RunQueue();
-  return () => queue.runnable();
 }

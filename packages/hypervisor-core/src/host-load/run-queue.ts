@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { openSync, readSync } from 'node:fs';
 
 /**
  * Where Linux publishes the load averages and, fourth, `runnable/threads` at this instant. A
@@ -16,37 +16,46 @@ export function parseRunnable(text: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** The descriptor of {@link RUN_QUEUE_PATH} this process shares, opened on first use; -1 if it cannot be. */
+let sharedDescriptor: number | undefined;
+
+/**
+ * The process's one open descriptor of the run queue file, for {@link RunQueue}s on any of its
+ * threads: descriptors belong to the process, and one opened by a VP thread would leak when the
+ * thread is terminated, so the host opens it once (and keeps it for the life of the process) and
+ * hands the number to its VP threads. Undefined where the file cannot be opened (another OS, a
+ * sandbox).
+ */
+export function runQueueDescriptor(): number | undefined {
+  if (sharedDescriptor === undefined) {
+    try {
+      sharedDescriptor = openSync(RUN_QUEUE_PATH, 'r');
+    } catch {
+      sharedDescriptor = -1;
+    }
+  }
+  return sharedDescriptor < 0 ? undefined : sharedDescriptor;
+}
+
 /**
  * The host's run queue as Linux reports it: how many threads are runnable right now, over every
- * CPU (the reading thread included). Each sample opens, reads and closes the file: a VP thread
- * that kept it open would leak the descriptor when the thread is terminated. Where there is no
- * `/proc/loadavg` (another OS, a sandbox) every sample is undefined, and the file is not tried
- * again.
+ * CPU (the reading thread included). Each sample is one positioned read of an open descriptor of
+ * the file (see {@link runQueueDescriptor}), from its start. Without one every sample is undefined.
  */
 export class RunQueue {
-  /** The file could not be opened: the host does not say, and is not asked again. */
-  private unavailable = false;
   private readonly buffer = Buffer.alloc(128);
 
-  constructor(private readonly path: string = RUN_QUEUE_PATH) {}
+  /** @param fd - an open descriptor of the run queue file (see {@link runQueueDescriptor}); none: no samples. */
+  constructor(private readonly fd: number | undefined) {}
 
   /** Threads runnable now, or undefined when the host does not say. */
   runnable(): number | undefined {
-    if (this.unavailable) return undefined;
-    let fd: number;
+    if (this.fd === undefined) return undefined;
     try {
-      fd = openSync(this.path, 'r');
-    } catch {
-      this.unavailable = true;
-      return undefined;
-    }
-    try {
-      const length = readSync(fd, this.buffer, 0, this.buffer.length, 0);
+      const length = readSync(this.fd, this.buffer, 0, this.buffer.length, 0);
       return parseRunnable(this.buffer.toString('latin1', 0, length));
     } catch {
       return undefined;
-    } finally {
-      closeSync(fd);
     }
   }
 }

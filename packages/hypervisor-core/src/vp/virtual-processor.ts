@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { GuestImage } from '../guest-image/guest-image.js';
+import { runQueueDescriptor } from '../host-load/run-queue.js';
 import { permissionFlags } from './permission-flags.js';
 import type { VpLayout, VpReport, VpWorkerData } from './vp-protocol.js';
 import type { VpRuntimeSource } from './vp-runtime-source.js';
@@ -53,6 +54,7 @@ export class VirtualProcessor {
       controlBlock: options.controlBlock,
       layout: options.layout,
       image: options.image,
+      ...(options.layout.haltPollUs === 0 ? {} : { runQueueFd: runQueueDescriptor() }),
     };
     const worker = new Worker(url, {
       name: `${options.partitionName}/vp${options.layout.vpIndex}`,

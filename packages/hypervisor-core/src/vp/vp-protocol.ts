@@ -21,6 +21,8 @@ export interface VpWorkerData {
   readonly controlBlock: SharedArrayBuffer;
   readonly layout: VpLayout;
   readonly image: GuestImage;
+  /** The process's descriptor of the host's run queue (`runQueueDescriptor`), if it has one. */
+  readonly runQueueFd?: number;
 }
 
 /** What a VP thread reports to the host over its control port. */

@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HostLoadProbe } from '../host-load/host-load-probe.js';
+import { RunQueue } from '../host-load/run-queue.js';
 import { PartitionControlBlock } from '../synic/partition-control-block.js';
 import { startGuestRealm } from './guest-realm.js';
 import { HypercallHandler } from './hypercall-handler.js';
@@ -33,7 +34,8 @@ const exits = {
 };
 
 try {
-  startGuestRealm(data.guestMemory, data.layout, data.image, hypercalls, exits, new HostLoadProbe());
+  const runQueue = new RunQueue(data.runQueueFd);
+  startGuestRealm(data.guestMemory, data.layout, data.image, hypercalls, exits, new HostLoadProbe(() => runQueue.runnable()));
   report({ kind: 'booted' });
 } catch (error) {
   // Evaluation of the image threw: the error may be a guest-realm object; only its text leaves.
