@@ -201,10 +201,11 @@ describe('child process worker', () => {
     await worker.start();
     await worker.exited;
     const refused = await launcher.launch({ vm: { ...hostFileVm('too-long-halt-poll'), haltPollUs: MAX_HALT_POLL_US + 1 }, program, resourceDir });
+    const reports = collect(refused);
     await expect(refused.start()).rejects.toThrow(/haltPollUs/);
-    // As the VMMS does with a VM that did not start.
-    refused.kill();
+    // The VM is off for good, and its worker ends by itself (before, it stayed up until killed).
     await refused.exited;
+    expect((await reports).find((r) => r.kind === 'state')).toMatchObject({ kind: 'state', state: 'failed', reason: expect.stringContaining('haltPollUs') });
   });
 
   it('refuses to launch a VM whose device asks for a relative path', async () => {

@@ -66,7 +66,15 @@ export class VirtualMotherboard {
 
   /** Builds the board and boots the guest; resolves once the VM runs. Rejects (after reporting `failed`) if it cannot. */
   async powerOn(): Promise<void> {
-    const board = this.#build();
+    let board: Board;
+    try {
+      board = this.#build();
+    } catch (error) {
+      // Nothing stands (building cleans up after itself): the VM is off for good.
+      this.#options.report({ kind: 'state', state: 'failed', reason: error instanceof Error ? error.message : String(error) });
+      this.#resolveEnded();
+      throw error;
+    }
     this.#board = board;
     try {
       for (const vsp of board.vsps) await vsp.start();
