@@ -139,6 +139,7 @@ export class Channel {
   private spunOut = false;
   /** Poll mode: this side sent a completion since it last took a packet: the peer's next request is likely on its way. */
   private answered = false;
+  /** Completions of this side's requests delivered in the current drain pass (their handlers may have code to run). */
   private completedThisPass = 0;
   private faultError: ProtocolError | undefined;
   private counts = {
