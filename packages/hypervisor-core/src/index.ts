@@ -1,7 +1,7 @@
 export { Hypervisor, HypervisorOptions, DEFAULT_HYPERVISOR_OPTIONS } from './hypervisor.js';
 export { hypervisorModule } from './hypervisor-module.js';
-export { HostLoadProbe, HOST_LOAD_MAX_AGE_MS } from './host-load/host-load-probe.js';
-export { RunQueue, RUN_QUEUE_PATH, parseRunnable, runQueueDescriptor } from './host-load/run-queue.js';
+/** The file VPs read the host's run queue from (halt polling stops on an overcommitted host): a process under the permission model must be allowed to read it. */
+export { RUN_QUEUE_PATH } from './host-load/run-queue.js';
 export { Partition, PartitionFaultError } from './partition/partition.js';
 export { PartitionSpecError, DEFAULT_HALT_POLL_US, DEFAULT_VP_LIMITS, MAX_HALT_POLL_US, type PartitionSpec } from './partition/partition-spec.js';
 export { InvalidStateError } from './partition/invalid-state-error.js';

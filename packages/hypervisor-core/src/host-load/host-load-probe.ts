@@ -9,8 +9,8 @@ export const HOST_LOAD_MAX_AGE_MS = 1;
  * counts itself). A VP asks before it halt-polls, and does not poll when the answer is yes: KVM polls
  * only while nothing else waits for the CPU, and a VP thread cannot see its CPU's run queue, so it
  * reads the host's (a `RunQueue` on the descriptor its process shares), at most once per
- * {@link HOST_LOAD_MAX_AGE_MS}. A host that does not
- * say counts as not overcommitted: VPs poll as configured.
+ * {@link HOST_LOAD_MAX_AGE_MS}. A host that does not say counts as not overcommitted: VPs poll as
+ * configured.
  */
 export class HostLoadProbe {
   private sampledAt = -Infinity;
