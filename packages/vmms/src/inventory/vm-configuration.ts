@@ -1,5 +1,5 @@
 import { DeviceConfigError, formatByteSize, schema, type ConfigSchema, type JsonSchema } from '@tsvisor/device-sdk';
-import { MAX_HALT_POLL_US } from '@tsvisor/worker-process';
+import { DEFAULT_HALT_POLL_US, MAX_HALT_POLL_US } from '@tsvisor/worker-process';
 import { jsonObjectSchema, type JsonObject } from './json-object-schema.js';
 import { timestampSchema } from './timestamp-schema.js';
 import { UnsupportedSchemaVersionError } from './unsupported-schema-version-error.js';
@@ -38,7 +38,7 @@ export interface VmConfiguration {
   readonly processors: number;
   /**
    * How long a virtual processor with nothing to do may poll for an interrupt before it sleeps, µs
-   * (halt polling, adaptive; 0 turns it off). Absent: the hypervisor's default, 200.
+   * (halt polling, adaptive; 0 turns it off). Absent: the hypervisor's default (`DEFAULT_HALT_POLL_US`, 200).
    */
   readonly haltPollUs?: number;
   readonly guest: {
@@ -72,7 +72,7 @@ const pagedMemorySchema: ConfigSchema<number> = {
 export const haltPollSchema = schema.integer({
   min: 0,
   max: MAX_HALT_POLL_US,
-  description: 'Halt polling: how long an idle virtual processor may poll for an interrupt before it sleeps, µs (0: off; default 200)',
+  description: `Halt polling: how long an idle virtual processor may poll for an interrupt before it sleeps, µs (0: off; default ${DEFAULT_HALT_POLL_US})`,
 });
 
 const deviceSchema = schema.object({
