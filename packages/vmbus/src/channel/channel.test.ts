@@ -253,6 +253,32 @@ describe('Channel', () => {
     expect(memory.read(50 * PAGE_SIZE, 1)[0]).toBe(0xab);
   });
 
+  it('sends each GPA-direct header at its own length, as the shapes of the packets change', async () => {
+    const memory = new GuestMemory(64 * PAGE_SIZE, 4);
+    const { host, guest } = createChannelPair({ memory });
+    const sent = [
+      [{ byteOffset: 0, byteCount: 100, pfns: [3] }],
+      [{ byteOffset: 8, byteCount: 3 * PAGE_SIZE, pfns: [4, 5, 9, 10] }],
+      [{ byteOffset: 16, byteCount: 200, pfns: [6] }],
+      [{ byteOffset: 16, byteCount: 300, pfns: [7] }],
+      [
+        { byteOffset: 0, byteCount: 100, pfns: [11] },
+        { byteOffset: 24, byteCount: PAGE_SIZE, pfns: [12, 13] },
+      ],
+      [{ byteOffset: 32, byteCount: 400, pfns: [14] }],
+    ];
+    const received: { byteOffset: number; byteCount: number; pfns: number[] }[][] = [];
+    const payloads: number[][] = [];
+    host.packets$.subscribe((p) => {
+      received.push(p.gpaRanges().ranges.map((r) => ({ byteOffset: r.byteOffset, byteCount: r.byteCount, pfns: [...r.pfns] })));
+      payloads.push([...p.payload()]);
+    });
+    sent.forEach((gpaRanges, i) => guest.trySend({ payload: bytes(8, i), gpaRanges }));
+    await until(() => received.length === sent.length, 'every packet');
+    expect(received).toEqual(sent);
+    expect(payloads).toEqual(sent.map((_, i) => [...bytes(8, i)]));
+  });
+
   it('maps one range on consecutive RAM pages with contiguousGpaView, and leaves every other case to gpaRanges', async () => {
     const memory = new GuestMemory(64 * PAGE_SIZE, 4);
     const { host, guest } = createChannelPair({ memory });

@@ -109,6 +109,8 @@ export class Channel {
   private readonly scratch: Uint8Array;
   private readonly header: Uint8Array;
   private readonly headerView: DataView;
+  /** The last header sent, as a view of its exact length (packets in a run share their header's shape). */
+  private lastHeader: Uint8Array = NO_HEADER;
   /** `packets$` subscribers. Called directly: a Subject's `next` allocates per call. */
   private readonly receivers: Subscriber<IncomingPacket>[] = [];
   private readonly status = new BehaviorSubject<ChannelStatus>(ChannelStatus.Open);
@@ -448,7 +450,7 @@ export class Channel {
       flags,
       transactionId,
       0,
-      headerLength === 0 ? undefined : this.header,
+      headerLength === 0 ? undefined : this.headerOf(headerLength),
       payload,
       offset,
       length,
@@ -460,6 +462,12 @@ export class Channel {
     // A big batch is published at once, so that the reader works while the writer goes on.
     if (this.writer.uncommittedBytes() >= this.commitThreshold) this.writer.commit();
     return true;
+  }
+
+  /** The first `length` bytes of the header scratch, without a new view when the last header had that length. */
+  private headerOf(length: number): Uint8Array {
+    if (this.lastHeader.length !== length) this.lastHeader = this.header.subarray(0, length);
+    return this.lastHeader;
   }
 
   private scheduleFlush(): void {

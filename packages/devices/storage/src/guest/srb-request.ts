@@ -117,7 +117,8 @@ export class SrbRequest implements CompletionReceiver {
       const first = (gpa - byteOffset) / GUEST_PAGE_SIZE;
       const pages = Math.ceil((byteOffset + length) / GUEST_PAGE_SIZE);
       const pfns = this.pfns;
-      pfns.length = pages;
+      // Set only on a change: the array length setter is a runtime call.
+      if (pfns.length !== pages) pfns.length = pages;
       for (let i = 0; i < pages; i++) pfns[i] = first + i;
       range.byteOffset = byteOffset;
       range.byteCount = length;
