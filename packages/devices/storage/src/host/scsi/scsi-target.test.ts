@@ -156,7 +156,7 @@ describe('ScsiTarget: reads and writes', () => {
 
 describe('ScsiTarget: reads and writes the disk does now', () => {
   /** Guest memory: a disk's I/O thread serves the one shared buffer it first saw. */
-  const memory = new SharedArrayBuffer(65536);
+  const memory = new SharedArrayBuffer(512 * 1024);
   let next = 0;
   /** A fresh buffer of `length` bytes in {@link memory}. */
   function shared(length: number): Uint8Array {
@@ -187,12 +187,13 @@ describe('ScsiTarget: reads and writes the disk does now', () => {
     expect((await readFile(path)).subarray(40 * 512, 44 * 512)).toEqual(Buffer.from(pattern(2048, 9)));
   });
 
-  it('go through the promise where the disk cannot serve them now: an ordinary buffer, or a write with FUA', async () => {
+  it('go through the promise where the disk cannot serve them now: a read too big to run inline, or a write with FUA', async () => {
     const { target, disk } = await newTarget();
     const outcome = new ScsiOutcome();
-    const plain = target.execute(scsiRequest([0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0], new Uint8Array(512)), outcome);
-    expect(plain).toBeInstanceOf(Promise);
-    await plain;
+    // 256 blocks, 128 KiB: above what the disk's I/O policy runs on the caller's thread.
+    const big = target.execute(scsiRequest([0x28, 0, 0, 0, 0, 0, 0, 1, 0, 0], shared(128 * 1024)), outcome);
+    expect(big).toBeInstanceOf(Promise);
+    await big;
     expect(outcome).toMatchObject(GOOD);
     const fua = target.execute(scsiRequest([0x2a, 0x08, 0, 0, 0, 0, 0, 0, 1, 0], shared(512)), outcome);
     expect(fua).toBeInstanceOf(Promise);

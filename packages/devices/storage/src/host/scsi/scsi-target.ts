@@ -61,9 +61,6 @@ for (const opcode of [
   SERVED_CDB_LENGTH[opcode] = cdbLengthOf(opcode);
 }
 
-/** The operation codes {@link ScsiTarget} dispatches on, as module constants: a `switch` over them compiles to plain comparisons. */
-const { INQUIRY, MODE_SENSE_10, MODE_SENSE_6, READ_10, READ_12, READ_16, READ_6, READ_CAPACITY_10, REQUEST_SENSE, SERVICE_ACTION_IN_16, START_STOP_UNIT, SYNCHRONIZE_CACHE_10, SYNCHRONIZE_CACHE_16, TEST_UNIT_READY, UNMAP, VERIFY_10, VERIFY_16, WRITE_10, WRITE_12, WRITE_16, WRITE_6, WRITE_SAME_16 } = ScsiOpcode;
-
 /** CDB byte 1 of READ/WRITE(10, 12, 16): RDPROTECT/WRPROTECT, which this disk has no use for. */
 const PROTECT = 0xe0;
 /** CDB byte 1 of WRITE(10, 12, 16): force unit access, a flush after the write. */
@@ -122,47 +119,47 @@ export class ScsiTarget {
     const opcode = cdb[0]!;
     if (cdbLength < SERVED_CDB_LENGTH[opcode]!) return invalidField(outcome);
     switch (opcode) {
-      case READ_6:
+      case ScsiOpcode.READ_6:
         return this.read(((cdb[1]! & 0x1f) << 16) | readBe16(cdb, 2), cdb[4]! || 256, 0, data, outcome);
-      case READ_10:
+      case ScsiOpcode.READ_10:
         return this.read(readBe32(cdb, 2), readBe16(cdb, 7), cdb[1]!, data, outcome);
-      case READ_12:
+      case ScsiOpcode.READ_12:
         return this.read(readBe32(cdb, 2), readBe32(cdb, 6), cdb[1]!, data, outcome);
-      case READ_16:
+      case ScsiOpcode.READ_16:
         return this.read(readBe64(cdb, 2), readBe32(cdb, 10), cdb[1]!, data, outcome);
-      case WRITE_6:
+      case ScsiOpcode.WRITE_6:
         return this.write(((cdb[1]! & 0x1f) << 16) | readBe16(cdb, 2), cdb[4]! || 256, 0, data, outcome);
-      case WRITE_10:
+      case ScsiOpcode.WRITE_10:
         return this.write(readBe32(cdb, 2), readBe16(cdb, 7), cdb[1]!, data, outcome);
-      case WRITE_12:
+      case ScsiOpcode.WRITE_12:
         return this.write(readBe32(cdb, 2), readBe32(cdb, 6), cdb[1]!, data, outcome);
-      case WRITE_16:
+      case ScsiOpcode.WRITE_16:
         return this.write(readBe64(cdb, 2), readBe32(cdb, 10), cdb[1]!, data, outcome);
-      case TEST_UNIT_READY:
-      case START_STOP_UNIT:
+      case ScsiOpcode.TEST_UNIT_READY:
+      case ScsiOpcode.START_STOP_UNIT:
         return outcome.good(0, data.length);
-      case INQUIRY:
+      case ScsiOpcode.INQUIRY:
         return this.inquiry(cdb, data, outcome);
-      case REQUEST_SENSE:
+      case ScsiOpcode.REQUEST_SENSE:
         return requestSense(cdb, data, outcome);
-      case READ_CAPACITY_10:
+      case ScsiOpcode.READ_CAPACITY_10:
         return this.readCapacity10(cdb, data, outcome);
-      case SERVICE_ACTION_IN_16:
+      case ScsiOpcode.SERVICE_ACTION_IN_16:
         return this.readCapacity16(cdb, data, outcome);
-      case MODE_SENSE_6:
-      case MODE_SENSE_10:
+      case ScsiOpcode.MODE_SENSE_6:
+      case ScsiOpcode.MODE_SENSE_10:
         return this.modeSense(cdb, data, outcome);
-      case SYNCHRONIZE_CACHE_10:
+      case ScsiOpcode.SYNCHRONIZE_CACHE_10:
         return this.synchronizeCache(readBe32(cdb, 2), readBe16(cdb, 7), data, outcome);
-      case SYNCHRONIZE_CACHE_16:
+      case ScsiOpcode.SYNCHRONIZE_CACHE_16:
         return this.synchronizeCache(readBe64(cdb, 2), readBe32(cdb, 10), data, outcome);
-      case VERIFY_10:
+      case ScsiOpcode.VERIFY_10:
         return this.verify(readBe32(cdb, 2), readBe16(cdb, 7), cdb[1]!, data, outcome);
-      case VERIFY_16:
+      case ScsiOpcode.VERIFY_16:
         return this.verify(readBe64(cdb, 2), readBe32(cdb, 10), cdb[1]!, data, outcome);
-      case UNMAP:
+      case ScsiOpcode.UNMAP:
         return this.unmap(cdb, data, outcome);
-      case WRITE_SAME_16:
+      case ScsiOpcode.WRITE_SAME_16:
         return this.writeSame(cdb, data, outcome);
       default:
         return outcome.checkCondition(SenseKey.ILLEGAL_REQUEST, AdditionalSense.INVALID_COMMAND_OPERATION_CODE);

@@ -152,6 +152,19 @@ describe('inline jobs of a disk I/O thread', () => {
     }
   });
 
+  it('do not run now once the thread is closing, whatever the view', async () => {
+    policy = () => new InlineIoPolicy(4096, 1000);
+    const { io, close } = await fileWithThread(16384, 16384);
+    const plain = new Uint8Array(512);
+    expect(io.readNow(plain, 512)).toBe(true);
+    expect(plain[0]).toBe((512 * 7) & 0xff);
+    const closing = io.close();
+    expect(io.readNow(plain, 0)).toBe(false);
+    expect(io.writeNow(plain, 0)).toBe(false);
+    await closing;
+    await close();
+  });
+
   it('run now, without a promise, when they may; say so otherwise and leave the job to read or write', async () => {
     policy = () => new InlineIoPolicy(4096, 1000);
     const { io, close } = await fileWithThread(16384, 16384);

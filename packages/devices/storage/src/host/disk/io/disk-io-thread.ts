@@ -126,20 +126,21 @@ export class DiskIoThread {
 
   /**
    * {@link DiskIoThread.read} done now, on the caller's thread, if the job runs inline (the
-   * {@link InlineIoPolicy} says so and the thread has nothing in flight): returns true when the
-   * data is there, false (having done nothing) when the job has to go to the thread — call
-   * `read` then. No promise either way.
+   * {@link InlineIoPolicy} says so, the thread has nothing in flight and is not closed): returns
+   * true when the data is there, false (having done nothing) when the job has to go to the thread
+   * — call `read` then, if the thread {@link accepts} the view. Any view will do inline, so the
+   * fast path asks nothing of its buffer. No promise either way.
    * @throws {@link DiskIoError} - as `read` rejects.
    */
   readNow(target: Uint8Array, position: number): boolean {
-    if (this.inFlight !== 0 || !this.inlinePolicy.inline(target.length)) return false;
+    if (this.ended || this.inFlight !== 0 || !this.inlinePolicy.inline(target.length)) return false;
     this.runInline(op.read, target, position);
     return true;
   }
 
   /** {@link DiskIoThread.write} done now if it runs inline; see {@link DiskIoThread.readNow}. */
   writeNow(source: Uint8Array, position: number): boolean {
-    if (this.inFlight !== 0 || !this.inlinePolicy.inline(source.length)) return false;
+    if (this.ended || this.inFlight !== 0 || !this.inlinePolicy.inline(source.length)) return false;
     this.runInline(op.write, source, position);
     return true;
   }
@@ -151,7 +152,12 @@ export class DiskIoThread {
 
   /** Runs a job on the caller's thread, with the thread's checks and semantics; throws what the job would reject with. */
   private runInline(operation: number, view: Uint8Array, position: number): void {
-    this.memory ??= view.buffer as SharedArrayBuffer;
+    // The first view of shared memory names the memory the thread will serve (asked once only:
+    // the buffer getter is a runtime call).
+    if (this.memory === undefined) {
+      const buffer = view.buffer;
+      if (buffer instanceof SharedArrayBuffer) this.memory = buffer;
+    }
     const length = view.length;
     if (!(position >= 0 && position + length <= this.fileLimit)) throw this.error(DiskIoLayout.outOfBounds);
     this.inlineCount++;

@@ -36,13 +36,13 @@ export class RawDisk implements VirtualDisk {
 
   readNow(offset: number, target: Uint8Array): boolean {
     checkDiskRange(this, offset, target.length);
-    return this.io.accepts(target) && this.io.readNow(target, offset);
+    return this.io.readNow(target, offset);
   }
 
   writeNow(offset: number, source: Uint8Array): boolean {
     if (this.readOnly) throw new DiskReadOnlyError(this.path);
     checkDiskRange(this, offset, source.length);
-    return this.io.accepts(source) && this.io.writeNow(source, offset);
+    return this.io.writeNow(source, offset);
   }
 
   write(offset: number, source: Uint8Array): Promise<void> {

@@ -65,7 +65,7 @@ export class VhdxImageFile {
    */
   readIntoNow(target: Uint8Array, offset: number, structure: string, field: string, index?: number): boolean {
     if (!this.holds(target, offset)) throw this.beyondEnd(target, offset, structure, field, index);
-    return this.io.accepts(target) && this.io.readNow(target, offset);
+    return this.io.readNow(target, offset);
   }
 
   /** Whether the file holds `target.length` bytes at `offset`. */
