@@ -17,10 +17,16 @@ export interface StorvscDriverOptions {
   /**
    * Sub-channels (I/O queues besides the primary) to ask each controller's host for, when it
    * offers multi-channel: at most what it allows. 0 keeps to the primary. Default
-   * {@link DEFAULT_SUB_CHANNELS}.
+   * {@link DEFAULT_SUB_CHANNELS}, or none in poll mode: a VP spins on one queue at a time, and
+   * with several polled queues each spin holds the others' completions back (at 8 requests in
+   * flight and more, throughput fell to a tenth and below; one queue keeps what queue depth 1
+   * gives).
    */
   readonly subChannels?: number;
-  /** Poll mode on the guest end of each controller's channel (spin briefly for completions before sleeping); default false. */
+  /**
+   * Poll mode on the guest end of each controller's channel (spin briefly for completions before
+   * sleeping): for latency at shallow queue depths. Default false.
+   */
   readonly poll?: boolean;
 }
 
@@ -57,7 +63,7 @@ export class StorvscDriver implements VscDriver<StorvscController> {
       this.unbind(controller);
       throw error;
     }
-    const subChannels = Math.min(controller.maxSubChannels, this.options.subChannels ?? DEFAULT_SUB_CHANNELS);
+    const subChannels = Math.min(controller.maxSubChannels, this.options.subChannels ?? (this.options.poll ? 0 : DEFAULT_SUB_CHANNELS));
     if (subChannels > 0) controller.openSubChannels(subChannels, (count, request) => context.openSubChannels(count, request));
     return controller;
   }

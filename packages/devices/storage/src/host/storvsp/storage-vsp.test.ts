@@ -341,6 +341,20 @@ describe('storvsp sub-channels (multi-queue) over the test bed', () => {
     await none.close();
   });
 
+  it('keeps to the primary in poll mode unless told otherwise: a VP spins on one queue at a time', async () => {
+    const path = await image('a.raw', 16);
+    const polled = await connect({ disks: [{ lun: 0, path }], subChannels: 4, poll: true }, { poll: true });
+    expect(polled.device.maxSubChannels).toBe(4);
+    expect(await polled.device.subChannelsOpened).toBe(0);
+    expect(polled.device.channelCount).toBe(1);
+    const data = await polled.device.allocateBuffer(4096);
+    expect(await polled.device.disk(0)!.read(0, data.bytes)).toBe(4096);
+    await polled.close();
+    const asked = await connect({ disks: [{ lun: 0, path }], subChannels: 4, poll: true }, { poll: true, subChannels: 2 });
+    expect(await asked.device.subChannelsOpened).toBe(2);
+    await asked.close();
+  });
+
   it('revokes every channel on hot-rescind with I/O in flight, fails what was in flight, and the VSP goes idle', async () => {
     const path = await image('a.raw', 64);
     const { device, vsp } = await connect({ disks: [{ lun: 0, path }] });
