@@ -451,6 +451,35 @@ describe('Channel', () => {
     expect(guest.counters().pollMisses).toBeGreaterThan(0);
   });
 
+  it('publishes the completions of one pass together in poll mode, and one made later at once', async () => {
+    const pair = createChannelPair({ host: { poll: new PollPolicy() } });
+    const { host, guest, downstream } = pair;
+    const published = (): number => downstream.loadIndex(RingControlOffset.WRITE_INDEX, 'writeIndex');
+    const seenInPass: number[] = [];
+    let later: (() => void) | undefined;
+    host.packets$.subscribe((p) => {
+      const target = { transactionIdLow: p.transactionIdLow, transactionIdHigh: p.transactionIdHigh };
+      if (p.payload()[0] === 0xff) {
+        later = () => host.complete(target, bytes(8, 4));
+        return;
+      }
+      host.complete(target, p.payload().slice());
+      seenInPass.push(published());
+    });
+    const before = published();
+    const replies = [1, 2, 3].map((i) => firstValueFrom(guest.request({ payload: bytes(8, i) })));
+    expect((await Promise.all(replies)).map((r) => r.payload[0])).toEqual([1, 2, 3].map((i) => bytes(8, i)[0]));
+    // Taken in one pass: none was visible to the guest before the pass ended.
+    expect(seenInPass).toEqual([before, before, before]);
+    const last = firstValueFrom(guest.request({ payload: new Uint8Array(8).fill(0xff) }));
+    await until(() => later !== undefined, 'the fourth request');
+    const after = published();
+    later!();
+    // Made outside a pass: published by complete() itself.
+    expect(published()).toBeGreaterThan(after);
+    expect((await last).payload[0]).toBe(bytes(8, 4)[0]);
+  });
+
   it('does not spin in poll mode while it owes completions, since the code that makes them needs its thread', async () => {
     const { host, guest } = createChannelPair({ host: { poll: new PollPolicy() } });
     let answer: (() => void) | undefined;

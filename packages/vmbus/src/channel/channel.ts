@@ -353,7 +353,9 @@ export class Channel {
         this.owedCompletions * this.completionPacketSize,
       );
       if (ok && this.poll) {
-        this.writer.commit();
+        // Poll mode publishes at once, the peer being likely to spin for it; a completion made
+        // while a drain pass runs goes out with the others of the pass, at its end.
+        if (!this.draining) this.writer.commit();
         this.answered = true;
       }
     } catch (error) {
