@@ -151,6 +151,8 @@ function serve(rings: BareRings, fd: number, blockBytes: number, windowMs: numbe
  */
 export async function ringRoundTripRate(path: string, sizeBytes: number, blockBytes: number, queueDepth: number, windowMs: number): Promise<number> {
   const rings = bareRings(queueDepth, blockBytes);
+  // Opened first: a file that does not open must not leave the guest spinning.
+  const fd = openSync(path, 'r');
   const guest = new Worker(GUEST_SOURCE, {
     eval: true,
     workerData: {
@@ -165,13 +167,14 @@ export async function ringRoundTripRate(path: string, sizeBytes: number, blockBy
       stopWord: STOP,
     },
   });
-  const fd = openSync(path, 'r');
+  // Listened for from the start: a guest that fails early has exited before the finally below.
+  const exited = once(guest, 'exit');
   try {
     await once(guest, 'message');
     return serve(rings, fd, blockBytes, windowMs);
   } finally {
     Atomics.store(rings.flags, STOP, 1);
-    await once(guest, 'exit');
+    await exited;
     closeSync(fd);
   }
 }
