@@ -1,8 +1,7 @@
 import { VSTOR_PACKET_SIZE, storageScsiClass } from '@tsvisor/storage';
 import { GpaDirectHeader, GpaRange, PFN_SIZE, RING_CONTROL_PAGE_SIZE, RingControlOffset, RingWriter } from '@tsvisor/vmbus';
-import { once } from 'node:events';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { serveSpinningGuest } from './spinning-guest.js';
 
 /**
  * The floor of the storage path's shape, a second baseline of the storage figures: what a guest
@@ -153,28 +152,20 @@ export async function ringRoundTripRate(path: string, sizeBytes: number, blockBy
   const rings = bareRings(queueDepth, blockBytes);
   // Opened first: a file that does not open must not leave the guest spinning.
   const fd = openSync(path, 'r');
-  const guest = new Worker(GUEST_SOURCE, {
-    eval: true,
-    workerData: {
-      shared: rings.shared,
-      ringBytes: RING_BYTES,
-      dataBytes: DATA_BYTES,
-      requestWords: REQUEST_BYTES >> 2,
-      completionWords: COMPLETION_BYTES >> 2,
-      blockWord: BLOCK_WORD,
-      queueDepth,
-      blocks: Math.floor(sizeBytes / blockBytes),
-      stopWord: STOP,
-    },
-  });
-  // Listened for from the start: a guest that fails early has exited before the finally below.
-  const exited = once(guest, 'exit');
+  const workerData = {
+    shared: rings.shared,
+    ringBytes: RING_BYTES,
+    dataBytes: DATA_BYTES,
+    requestWords: REQUEST_BYTES >> 2,
+    completionWords: COMPLETION_BYTES >> 2,
+    blockWord: BLOCK_WORD,
+    queueDepth,
+    blocks: Math.floor(sizeBytes / blockBytes),
+    stopWord: STOP,
+  };
   try {
-    await once(guest, 'message');
-    return serve(rings, fd, blockBytes, windowMs);
+    return await serveSpinningGuest(GUEST_SOURCE, workerData, rings.flags, STOP, () => serve(rings, fd, blockBytes, windowMs));
   } finally {
-    Atomics.store(rings.flags, STOP, 1);
-    await exited;
     closeSync(fd);
   }
 }

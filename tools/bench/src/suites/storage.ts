@@ -5,6 +5,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomReadRate, sequentialRate } from '../baselines/host-file-io.js';
 import { ringRoundTripRate } from '../baselines/ring-round-trip.js';
+import { handOverRate } from '../baselines/thread-hand-over.js';
 import { median, type Figure, type Suite } from '../figure.js';
 import type { StorageWorkload } from '../guests/storage/storage-workload.js';
 import { createBenchDisks } from '../storage/bench-disks.js';
@@ -23,16 +24,10 @@ function workload(label: string, lun: number, pattern: StorageWorkload['pattern'
   return { label, lun, pattern, direction, blockBytes, queueDepth, windows: WINDOWS, windowMs: WINDOW_MS };
 }
 
-/** The median of {@link WINDOWS} windows of a host baseline, after a warm-up window. */
-function baselineRate(measure: () => number): Promise<number> {
-  measure();
-  return median(WINDOWS, () => Promise.resolve(measure()));
-}
-
-/** The median of {@link WINDOWS} windows of the bare-ring floor at `queueDepth`, after a warm-up window. */
-async function floorRate(path: string, queueDepth: number): Promise<number> {
-  await ringRoundTripRate(path, DISK_BYTES, BLOCK, queueDepth, WINDOW_MS);
-  return median(WINDOWS, () => ringRoundTripRate(path, DISK_BYTES, BLOCK, queueDepth, WINDOW_MS));
+/** The median of {@link WINDOWS} windows of `measure` (a baseline or a floor), after a warm-up window. */
+async function warmedMedian(measure: () => number | Promise<number>): Promise<number> {
+  await measure();
+  return median(WINDOWS, async () => measure());
 }
 
 function medianOf(rates: Map<string, number[]>, label: string): number {
@@ -61,11 +56,12 @@ export const storageSuite: Suite = {
       const disks = await createBenchDisks(container.get(DiskFormatRegistry), dir, DISK_BYTES);
       const load = loadavg();
 
-      const randBase = await baselineRate(() => randomReadRate(disks.raw, DISK_BYTES, BLOCK, WINDOW_MS));
-      const floor32 = await floorRate(disks.raw, 32);
-      const floor1 = await floorRate(disks.raw, 1);
-      const seqReadBase = await baselineRate(() => sequentialRate(disks.raw, 'read', DISK_BYTES, CHUNK, WINDOW_MS));
-      const seqWriteBase = await baselineRate(() => sequentialRate(disks.scratch, 'write', DISK_BYTES, CHUNK, WINDOW_MS));
+      const randBase = await warmedMedian(() => randomReadRate(disks.raw, DISK_BYTES, BLOCK, WINDOW_MS));
+      const floor32 = await warmedMedian(() => ringRoundTripRate(disks.raw, DISK_BYTES, BLOCK, 32, WINDOW_MS));
+      const floor1 = await warmedMedian(() => ringRoundTripRate(disks.raw, DISK_BYTES, BLOCK, 1, WINDOW_MS));
+      const handOver1 = await warmedMedian(() => handOverRate(disks.raw, DISK_BYTES, BLOCK, WINDOW_MS));
+      const seqReadBase = await warmedMedian(() => sequentialRate(disks.raw, 'read', DISK_BYTES, CHUNK, WINDOW_MS));
+      const seqWriteBase = await warmedMedian(() => sequentialRate(disks.scratch, 'write', DISK_BYTES, CHUNK, WINDOW_MS));
 
       const interrupt = await runStorageVm({
         dir,
@@ -99,11 +95,11 @@ export const storageSuite: Suite = {
       const seqRead = medianOf(interrupt, 'seqread-raw') * CHUNK;
       const seqWrite = medianOf(interrupt, 'seqwrite-raw') * CHUNK;
       const randBaseline = `host readSync of 4 KiB at random ${perSecond(randBase)} reads/s`;
-      const floorNote = (floor: number): string => `; bare rings ${perSecond(floor)} reads/s (${(floor / randBase).toFixed(2)}×)`;
+      const againstBase = (name: string, rate: number): string => `; ${name} ${perSecond(rate)} reads/s (${(rate / randBase).toFixed(2)}×)`;
       const loadNote = `; load ${load.map((l) => l.toFixed(2)).join(' ')}`;
       return [
-        { name: 'randread-4KiB-qd32-raw', value: qd32, unit: 'reads/s', baseline: randBaseline + floorNote(floor32) + loadNote, ratio: qd32 / randBase },
-        { name: 'randread-4KiB-qd1-poll-raw', value: qd1, unit: 'reads/s', baseline: randBaseline + floorNote(floor1), ratio: qd1 / randBase },
+        { name: 'randread-4KiB-qd32-raw', value: qd32, unit: 'reads/s', baseline: randBaseline + againstBase('bare rings', floor32) + loadNote, ratio: qd32 / randBase },
+        { name: 'randread-4KiB-qd1-poll-raw', value: qd1, unit: 'reads/s', baseline: randBaseline + againstBase('bare rings', floor1) + againstBase('one-word hand-over', handOver1), ratio: qd1 / randBase },
         { name: 'randread-4KiB-qd32-vhdx-vs-raw', value: vhdx, unit: 'reads/s', baseline: `randread-4KiB-qd32-raw ${perSecond(qd32)} reads/s`, ratio: vhdx / qd32 },
         { name: 'seqread-1MiB-raw', value: seqRead / 1e6, unit: 'MB/s', baseline: `host readSync of 1 MiB ${megabytes(seqReadBase)} MB/s`, ratio: seqRead / seqReadBase },
         { name: 'seqwrite-1MiB-raw', value: seqWrite / 1e6, unit: 'MB/s', baseline: `host writeSync of 1 MiB ${megabytes(seqWriteBase)} MB/s`, ratio: seqWrite / seqWriteBase },
