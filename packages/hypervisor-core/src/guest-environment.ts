@@ -41,7 +41,9 @@ export interface VpEnvironment {
    * Waits until the host raises a SINT on this VP, or `timeoutMs` passes. Resolves with the
    * mask of pending SINTs (bit n = SINT n), cleared as it is returned; 0 on timeout. With none
    * pending, the VP may first poll the mask for a while (halt polling, up to the partition's
-   * `haltPollUs`; not for a `timeoutMs` of 0), then sleeps until a raise wakes it.
+   * `haltPollUs`; not for a `timeoutMs` of 0), then sleeps until a raise wakes it. Before it
+   * polls it lets the guest's queued work run (one turn of its event loop: every microtask
+   * queued before the call, and those they queue), so a VP polls only with nothing else to do.
    */
   waitForInterrupt(timeoutMs?: number): Promise<number>;
 }

@@ -58,6 +58,15 @@ export function guestBootstrap(
   const exchange = Atomics.exchange;
   const store = Atomics.store;
   const waitAsync = Atomics.waitAsync;
+  const notify = Atomics.notify;
+  // One turn of the VP's event loop: a wait on a word of its own that it wakes itself ends in a
+  // task, after every microtask queued meanwhile has run (about 1.4 µs).
+  const turnWord = new Int32Array(new SharedArrayBuffer(4));
+  const nextTurn = async (): Promise<void> => {
+    const wait = waitAsync(turnWord, 0, 0);
+    notify(turnWord, 0);
+    if (wait.async) await wait.value;
+  };
   const call1 = (fn: (a: number) => number, a: unknown): number => {
     const x = Number(a);
     try {
@@ -111,6 +120,10 @@ export function guestBootstrap(
       const adapt = pending === 0 && haltPollMaxMs !== 0 && timeout !== 0 && !overcommitted();
       const halted = adapt ? now() : 0;
       if (adapt && haltPollMs !== 0) {
+        // A halted VP is one with nothing left to run: the guest's answers to the interrupts it
+        // just took (often requests the host must see before it raises the next one) run first.
+        // Polled at once, they waited for the poll to run out.
+        await nextTurn();
         const until = halted + haltPollMs;
         poll: for (;;) {
           for (let look = 0; look < 256; look++) if (load(assist, 0) !== 0) break poll;
